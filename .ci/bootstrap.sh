@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs everything Lanes needs on a fresh Debian machine that has rustup, node and npm. Every step checks
+# first and skips when its tool is already there at the right version, so a second run takes seconds.
+# Tools built from crates.io go to ~/.cargo/bin (or $CARGO_HOME/bin), which outlives clones of the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+timed() { local started=$SECONDS; "$@"; say "  done in $((SECONDS - started)) s"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+toolchain=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+
+# 1. The pinned nightly with rust-src (for build-std), rustfmt, clippy and the wasm32 target. Nothing installs
+#    itself here (RUSTUP_AUTO_INSTALL=0), so ask rustup explicitly; it reads rust-toolchain.toml.
+if rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^rust-src' &&
+   rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^clippy' &&
+   rustup target list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  say "toolchain $toolchain: present"
+else
+  say "toolchain $toolchain: installing"
+  timed rustup toolchain install
+fi
+
+# 2. Chromium and its driver, from Debian (never a browser download).
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  say "chromium: $(chromium --version 2>/dev/null | head -n 1)"
+else
+  say "chromium + chromium-driver: installing with apt"
+  timed bash -c 'as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null'
+fi
+
+# 3. wasm-bindgen-cli at exactly the Cargo.lock version (Trunk and the test runner refuse any other).
+#    Not --locked: with it, resolution fails against this registry (it lags one webpki-roots patch).
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $bindgen_version" ]; then
+  say "wasm-bindgen-cli $bindgen_version: present"
+else
+  say "wasm-bindgen-cli $bindgen_version: building from crates.io (~5 min)"
+  timed cargo +"$toolchain" install --quiet --force wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+# 4. Trunk. 0.22.1 needs rustc >= 1.96.1, so it is built with the pinned nightly; its own release profile (fat
+#    LTO, one codegen unit) would keep one core busy for ~10 more minutes, so both are relaxed.
+trunk_version=0.22.1
+if [ "$(trunk --version 2>/dev/null)" = "trunk $trunk_version" ]; then
+  say "trunk $trunk_version: present"
+else
+  say "trunk $trunk_version: building from crates.io (~15-20 min on 2 cores)"
+  timed env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo +"$toolchain" install --quiet --force --locked trunk --version "$trunk_version"
+fi
+
+# 5. npm packages for the end-to-end tests, from the committed lockfile.
+if cmp -s tests/package-lock.json tests/node_modules/.lanes-installed-lock 2>/dev/null; then
+  say "npm packages: present"
+else
+  say "npm packages: installing from tests/package-lock.json"
+  timed npm ci --prefix tests --no-audit --no-fund --loglevel=error
+  cp tests/package-lock.json tests/node_modules/.lanes-installed-lock
+fi

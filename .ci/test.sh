@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every check and test Lanes has: format, clippy (wasm32 and native), native unit tests, wasm-bindgen tests
+# in headless Chromium, the release build, and the Playwright end-to-end specs against that build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.ci/bootstrap.sh
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+host=$(rustc -vV | sed -n 's/^host: //p')
+# .cargo/config.toml builds for wasm32 with build-std; native runs name the host and turn build-std off.
+native=(--target "$host" --config 'unstable.build-std=[]')
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1"; shift; local started=$SECONDS; "$@"; printf '   (%s s)\n' "$((SECONDS - started))"; }
+
+step "format" cargo fmt --all -- --check
+step "clippy, wasm32" cargo clippy --all-targets -- -D warnings
+step "clippy, native" cargo clippy "${native[@]}" --all-targets -- -D warnings
+step "native tests (cargo test)" cargo test "${native[@]}"
+step "wasm tests in headless Chromium (wasm-bindgen-test)" \
+  env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool
+step "release build (trunk)" trunk build --release
+step "end-to-end tests in headless Chromium (node --test, Playwright)" \
+  node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,138 @@
+//! `<App/>`: the page layout and the shared lab state (UI thread).
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::components::cpu_experiment::CpuExperiment;
+use crate::components::env_panel::EnvPanel;
+use crate::worker::bridge::{ComputeBridge, PoolInfo};
+
+/// What the browser offers, read once at start-up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Environment {
+    /// `crossOriginIsolated`: without it there is no shared memory and no pool.
+    pub isolated: bool,
+    /// Whether `SharedArrayBuffer` exists in this scope.
+    pub shared_array_buffer: bool,
+    /// `navigator.hardwareConcurrency`, at least 1.
+    pub hardware_concurrency: u32,
+}
+
+impl Environment {
+    /// Reads the environment of the page.
+    pub fn read() -> Environment {
+        let window = web_sys::window();
+        Environment {
+            isolated: js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+                .is_ok_and(|value| value.is_truthy()),
+            shared_array_buffer: js_sys::Reflect::has(&js_sys::global(), &"SharedArrayBuffer".into())
+                .unwrap_or(false),
+            hardware_concurrency: window
+                .map(|window| window.navigator().hardware_concurrency())
+                .filter(|threads| threads.is_finite() && *threads >= 1.0)
+                .map_or(1, |threads| threads as u32),
+        }
+    }
+}
+
+/// The compute worker's pool, as the environment panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PoolState {
+    /// The worker and its pool are starting.
+    Starting,
+    /// Ready, with how it started.
+    Ready(PoolInfo),
+    /// Not available, with the reason.
+    Unavailable(String),
+}
+
+impl PoolState {
+    /// `starting`, `ready` or `unavailable` (the `data-state` contract).
+    pub fn id(&self) -> &'static str {
+        match self {
+            PoolState::Starting => "starting",
+            PoolState::Ready(_) => "ready",
+            PoolState::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+/// Shared state handed to components through context: narrow, `Copy` handles only.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    /// What the browser offers.
+    pub environment: Environment,
+    /// The pool's state.
+    pub pool: RwSignal<PoolState>,
+    /// The compute worker, once it is ready.
+    pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let environment = Environment::read();
+    let lab = Lab {
+        environment,
+        pool: RwSignal::new(PoolState::Starting),
+        bridge: StoredValue::new_local(None),
+    };
+    provide_context(lab);
+    start_pool(lab);
+
+    view! {
+        <header class="masthead">
+            <h1>"Lanes"</h1>
+            <p class="tagline">
+                "Where does the time go? Run the same Rust kernel on the UI thread, in one Web Worker and on a "
+                "rayon pool of Web Workers, and watch the lanes."
+            </p>
+        </header>
+        <main>
+            <EnvPanel/>
+            <CpuExperiment/>
+        </main>
+    }
+}
+
+fn start_pool(lab: Lab) {
+    if !lab.environment.isolated {
+        lab.pool.set(PoolState::Unavailable(
+            "the page is not cross-origin isolated, so Web Workers cannot share wasm memory; serve it with \
+             Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp"
+                .to_owned(),
+        ));
+        return;
+    }
+    let threads = lab.environment.hardware_concurrency;
+    spawn_local(async move {
+        match ComputeBridge::start(threads).await {
+            Ok((bridge, info)) => {
+                lab.bridge.set_value(Some(Rc::new(bridge)));
+                lab.pool.set(PoolState::Ready(info));
+            }
+            Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
+        }
+    });
+}
+
+/// Resolves after the browser has painted a frame, so a status set just before is on screen before a long
+/// task on the UI thread begins.
+pub async fn after_next_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let window_for_timeout = window.clone();
+        let on_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+            // The timeout runs after the frame that the animation callback preceded has been painted.
+            let _ = window_for_timeout
+                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
+        });
+        let _ = window.request_animation_frame(on_frame.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

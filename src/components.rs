@@ -1,0 +1,5 @@
+//! UI components (UI thread). They draw state; the work happens in [`crate::runner`] and the worker.
+
+pub mod cpu_experiment;
+pub mod env_panel;
+pub mod results_table;

@@ -1,0 +1,55 @@
+//! The environment panel: isolation, shared memory, cores and the pool's state.
+
+use leptos::prelude::*;
+
+use crate::app::{Lab, PoolState};
+
+/// Shows what the browser offers and whether the pool is up.
+#[component]
+pub fn EnvPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let environment = lab.environment;
+    let yes_no = |value: bool| if value { "yes" } else { "no" };
+    let pool_text = move || match lab.pool.get() {
+        PoolState::Starting => "starting…".to_owned(),
+        PoolState::Ready(info) => format!(
+            "ready with {} threads (worker {:.0} ms, wasm instance {:.0} ms, pool {:.0} ms)",
+            info.threads,
+            info.spawned_ms - info.requested_ms,
+            info.instantiated_ms - info.spawned_ms,
+            info.pool_ready_ms - info.instantiated_ms,
+        ),
+        PoolState::Unavailable(reason) => format!("unavailable: {reason}"),
+    };
+    let pool_threads = move || match lab.pool.get() {
+        PoolState::Ready(info) => info.threads,
+        _ => 0,
+    };
+    view! {
+        <section class="panel env" aria-label="Environment">
+            <h2>"Environment"</h2>
+            <dl>
+                <dt>"crossOriginIsolated"</dt>
+                <dd data-testid="env-isolated" data-value=environment.isolated.to_string()>
+                    {yes_no(environment.isolated)}
+                </dd>
+                <dt>"SharedArrayBuffer"</dt>
+                <dd data-testid="env-sab" data-value=environment.shared_array_buffer.to_string()>
+                    {yes_no(environment.shared_array_buffer)}
+                </dd>
+                <dt>"hardwareConcurrency"</dt>
+                <dd data-testid="env-threads" data-value=environment.hardware_concurrency.to_string()>
+                    {environment.hardware_concurrency}
+                </dd>
+                <dt>"Pool"</dt>
+                <dd
+                    data-testid="pool-state"
+                    data-state=move || lab.pool.get().id()
+                    data-threads=move || pool_threads().to_string()
+                >
+                    {pool_text}
+                </dd>
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,331 @@
+//! CPU kernels, written once. Each splits its job into the same list of tasks whichever way it runs, so the
+//! sequential and the rayon strategies combine identical task results in the same order and agree exactly.
+//!
+//! Nothing here knows about the web: the clock is passed in, so the kernels are tested natively.
+
+pub mod chunked_sum;
+pub mod mandelbrot;
+pub mod primes;
+pub mod sum_loop;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The CPU kernels a learner can pick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kernel {
+    /// The lesson's loop: add `a` to a running sum `n` times, as T equal tasks.
+    SumLoop,
+    /// The process-pool lesson: for each item, the sum of `i * multiplier` for `i` below `item * k`.
+    ChunkedSum,
+    /// Count the primes below `n` with a segmented sieve.
+    Primes,
+    /// A Mandelbrot image, split into bands of rows.
+    Mandelbrot,
+}
+
+impl Kernel {
+    /// Every kernel, in the order the UI lists them.
+    pub const ALL: [Kernel; 4] = [
+        Kernel::SumLoop,
+        Kernel::ChunkedSum,
+        Kernel::Primes,
+        Kernel::Mandelbrot,
+    ];
+
+    /// The stable identifier used in URLs, `data-*` attributes and exports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kernel::SumLoop => "sum-loop",
+            Kernel::ChunkedSum => "chunked-sum",
+            Kernel::Primes => "primes",
+            Kernel::Mandelbrot => "mandelbrot",
+        }
+    }
+
+    /// Parses an identifier made by [`Kernel::id`].
+    pub fn from_id(id: &str) -> Option<Kernel> {
+        Kernel::ALL.into_iter().find(|kernel| kernel.id() == id)
+    }
+
+    /// What the size field means for this kernel, shown beside the input.
+    pub fn size_meaning(self) -> &'static str {
+        match self {
+            Kernel::SumLoop => "additions per task (n)",
+            Kernel::ChunkedSum => "items",
+            Kernel::Primes => "count primes below n",
+            Kernel::Mandelbrot => "image width in pixels",
+        }
+    }
+
+    /// A size that takes a noticeable but short time on one thread.
+    pub fn default_size(self) -> u64 {
+        match self {
+            Kernel::SumLoop => sum_loop::DEFAULT_N,
+            Kernel::ChunkedSum => chunked_sum::DEFAULT_ITEMS,
+            Kernel::Primes => primes::DEFAULT_N,
+            Kernel::Mandelbrot => mandelbrot::DEFAULT_WIDTH,
+        }
+    }
+
+    /// The accepted sizes: the upper end keeps one run on one thread of a 2-core machine to seconds and its
+    /// memory far below the 1 GiB each wasm instance may grow to.
+    pub fn size_range(self) -> (u64, u64) {
+        match self {
+            Kernel::SumLoop => (1, sum_loop::MAX_N),
+            Kernel::ChunkedSum => (1, chunked_sum::MAX_ITEMS),
+            Kernel::Primes => (2, primes::MAX_N),
+            Kernel::Mandelbrot => (mandelbrot::MIN_WIDTH, mandelbrot::MAX_WIDTH),
+        }
+    }
+}
+
+/// How many equal tasks `sum-loop` runs by default (the lesson uses two).
+pub const DEFAULT_TASKS: u32 = 2;
+/// The most tasks `sum-loop` accepts.
+pub const MAX_TASKS: u32 = 64;
+
+/// One kernel job: which kernel, at which size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KernelSpec {
+    /// The kernel to run.
+    pub kernel: Kernel,
+    /// Its size; what it means depends on the kernel ([`Kernel::size_meaning`]).
+    pub size: u64,
+    /// The number of equal tasks (`sum-loop` only; the other kernels split their work themselves).
+    pub tasks: u32,
+}
+
+impl KernelSpec {
+    /// A spec at the kernel's default size.
+    pub fn with_defaults(kernel: Kernel) -> KernelSpec {
+        KernelSpec {
+            kernel,
+            size: kernel.default_size(),
+            tasks: DEFAULT_TASKS,
+        }
+    }
+
+    /// Checks the size and task count against the kernel's limits.
+    ///
+    /// # Errors
+    /// [`KernelError::SizeOutOfRange`] or [`KernelError::TasksOutOfRange`], with the accepted range.
+    pub fn validate(&self) -> Result<(), KernelError> {
+        let (min, max) = self.kernel.size_range();
+        if self.size < min || self.size > max {
+            return Err(KernelError::SizeOutOfRange {
+                kernel: self.kernel.id(),
+                size: self.size,
+                min,
+                max,
+            });
+        }
+        if self.kernel == Kernel::SumLoop && !(1..=MAX_TASKS).contains(&self.tasks) {
+            return Err(KernelError::TasksOutOfRange {
+                tasks: self.tasks,
+                max: MAX_TASKS,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether the tasks run one after another on the calling thread, or on the rayon pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// In order, on the calling thread.
+    Sequential,
+    /// On the current rayon pool. Never call this on the browser's main thread: rayon blocks while it waits.
+    Parallel,
+}
+
+/// When one task ran and on which thread.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskSpan {
+    /// The task's position in the job.
+    pub task: u32,
+    /// The rayon thread index, or `None` when the task ran outside a pool.
+    pub thread: Option<u32>,
+    /// Start, in milliseconds on the shared clock.
+    pub start_ms: f64,
+    /// End, in milliseconds on the shared clock.
+    pub end_ms: f64,
+}
+
+/// An RGBA image a kernel drew.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Row-major RGBA bytes, `width * height * 4` of them.
+    #[serde(with = "serde_bytes")]
+    pub rgba: Vec<u8>,
+}
+
+/// What one run of a kernel produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KernelOutput {
+    /// The kernel's answer; identical whichever strategy ran it.
+    pub value: u64,
+    /// One span per task.
+    pub spans: Vec<TaskSpan>,
+    /// The drawn image, for kernels that draw one.
+    pub image: Option<Image>,
+}
+
+impl KernelOutput {
+    /// The number of distinct threads the tasks ran on (a run outside a pool counts as one thread).
+    pub fn threads_used(&self) -> u32 {
+        let mut seen: Vec<Option<u32>> = self.spans.iter().map(|span| span.thread).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        u32::try_from(seen.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Why a kernel refused to run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum KernelError {
+    /// The size is outside the kernel's accepted range.
+    #[error("{kernel}: size {size} is outside {min}..={max}")]
+    SizeOutOfRange {
+        /// The kernel's identifier.
+        kernel: &'static str,
+        /// The size asked for.
+        size: u64,
+        /// The smallest accepted size.
+        min: u64,
+        /// The largest accepted size.
+        max: u64,
+    },
+    /// The task count is outside `1..=max`.
+    #[error("tasks {tasks} is outside 1..={max}")]
+    TasksOutOfRange {
+        /// The task count asked for.
+        tasks: u32,
+        /// The most tasks accepted.
+        max: u32,
+    },
+}
+
+/// A clock reading milliseconds on the shared axis; `Sync` because pool threads read it too.
+pub type Clock<'a> = &'a (dyn Fn() -> f64 + Sync);
+
+/// Runs one kernel job with the given strategy.
+///
+/// # Errors
+/// [`KernelError`] when the spec is outside the kernel's limits; nothing runs then.
+pub fn run(spec: &KernelSpec, strategy: Strategy, clock: Clock) -> Result<KernelOutput, KernelError> {
+    spec.validate()?;
+    Ok(match spec.kernel {
+        Kernel::SumLoop => sum_loop::run(spec.size, spec.tasks, strategy, clock),
+        Kernel::ChunkedSum => chunked_sum::run(spec.size, strategy, clock),
+        Kernel::Primes => primes::run(spec.size, strategy, clock),
+        Kernel::Mandelbrot => mandelbrot::run(spec.size, strategy, clock),
+    })
+}
+
+/// Runs `work` over every input with the strategy, timing each task; results come back in input order.
+fn run_tasks<I, O, W>(inputs: &[I], strategy: Strategy, clock: Clock, work: W) -> (Vec<O>, Vec<TaskSpan>)
+where
+    I: Sync,
+    O: Send,
+    W: Fn(&I) -> O + Sync,
+{
+    let timed = |(index, input): (usize, &I)| {
+        let start_ms = clock();
+        let output = work(input);
+        let end_ms = clock();
+        let span = TaskSpan {
+            task: u32::try_from(index).unwrap_or(u32::MAX),
+            thread: rayon::current_thread_index().and_then(|thread| u32::try_from(thread).ok()),
+            start_ms,
+            end_ms,
+        };
+        (output, span)
+    };
+    let pairs: Vec<(O, TaskSpan)> = match strategy {
+        Strategy::Sequential => inputs.iter().enumerate().map(timed).collect(),
+        Strategy::Parallel => inputs.par_iter().enumerate().map(timed).collect(),
+    };
+    pairs.into_iter().unzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zero_clock() -> f64 {
+        0.0
+    }
+
+    #[test]
+    fn every_kernel_agrees_across_strategies() {
+        for kernel in Kernel::ALL {
+            let size = match kernel {
+                Kernel::SumLoop => 10_000,
+                Kernel::ChunkedSum => 12,
+                Kernel::Primes => 3_000_000,
+                Kernel::Mandelbrot => 96,
+            };
+            let spec = KernelSpec {
+                kernel,
+                size,
+                tasks: 4,
+            };
+            let sequential = run(&spec, Strategy::Sequential, &zero_clock).unwrap();
+            let parallel = run(&spec, Strategy::Parallel, &zero_clock).unwrap();
+            assert_eq!(sequential.value, parallel.value, "{kernel:?}");
+            assert_eq!(sequential.image, parallel.image, "{kernel:?}");
+            assert_eq!(sequential.spans.len(), parallel.spans.len(), "{kernel:?}");
+            assert_eq!(sequential.threads_used(), 1);
+        }
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        for kernel in Kernel::ALL {
+            assert_eq!(Kernel::from_id(kernel.id()), Some(kernel));
+        }
+        assert_eq!(Kernel::from_id("nope"), None);
+    }
+
+    #[test]
+    fn sizes_outside_the_range_are_refused_before_running() {
+        let mut spec = KernelSpec::with_defaults(Kernel::Primes);
+        spec.size = primes::MAX_N + 1;
+        assert!(matches!(
+            run(&spec, Strategy::Sequential, &zero_clock),
+            Err(KernelError::SizeOutOfRange { .. })
+        ));
+        let mut spec = KernelSpec::with_defaults(Kernel::SumLoop);
+        spec.tasks = 0;
+        assert!(matches!(
+            spec.validate(),
+            Err(KernelError::TasksOutOfRange { .. })
+        ));
+        for kernel in Kernel::ALL {
+            assert_eq!(KernelSpec::with_defaults(kernel).validate(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn threads_used_counts_distinct_pool_threads() {
+        let span = |thread| TaskSpan {
+            task: 0,
+            thread,
+            start_ms: 0.0,
+            end_ms: 1.0,
+        };
+        let output = KernelOutput {
+            value: 0,
+            spans: vec![span(Some(0)), span(Some(1)), span(Some(0))],
+            image: None,
+        };
+        assert_eq!(output.threads_used(), 2);
+    }
+}

@@ -1,0 +1,38 @@
+//! Lanes: a WebAssembly playground for seeing the difference between I/O concurrency and CPU parallelism.
+//!
+//! The same wasm module runs in three kinds of instance: the page (UI thread), the compute worker, and every
+//! rayon pool thread the compute worker starts. [`start`] runs in each and mounts the UI only where a window
+//! exists. Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is
+//! browser-only.
+
+pub mod kernels;
+pub mod modes;
+pub mod protocol;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod runner;
+#[cfg(target_arch = "wasm32")]
+pub mod timing;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
+/// Exported to JS as `initThreadPool`: the compute worker's bootstrap awaits it to start the rayon pool.
+#[cfg(target_arch = "wasm32")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// Runs when any instance of the module starts; mounts the UI only on the page.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    // The compute worker and the pool threads instantiate this module too: they have no window and no UI.
+    if web_sys::window().is_none() {
+        return;
+    }
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

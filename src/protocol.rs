@@ -1,0 +1,64 @@
+//! The typed protocol between the UI thread and the compute worker. Both sides (de)serialise these enums with
+//! serde; the tag field `kind` lets the worker's JS bootstrap report a start-up failure in the same shape.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kernels::{KernelOutput, KernelSpec, Strategy};
+
+/// A job identifier, unique per bridge, that matches a response to its request.
+pub type JobId = u32;
+
+/// What the UI asks of the compute worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ComputeRequest {
+    /// Run one kernel job.
+    Run {
+        /// Echoed in the response.
+        job: JobId,
+        /// The kernel and its size.
+        spec: KernelSpec,
+        /// Sequential in the worker, or on the pool.
+        strategy: Strategy,
+    },
+}
+
+/// What the compute worker answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ComputeResponse {
+    /// The handshake: the worker's wasm instance and its pool are up. Sent once, before anything else.
+    Ready {
+        /// Threads in the rayon pool.
+        threads: u32,
+        /// When the worker's script started, on the shared clock.
+        spawned_ms: f64,
+        /// When its wasm instance was ready.
+        instantiated_ms: f64,
+        /// When every pool thread was ready.
+        pool_ready_ms: f64,
+    },
+    /// Start-up failed; the worker answers nothing after this.
+    InitFailed {
+        /// What went wrong, for the environment panel.
+        reason: String,
+    },
+    /// A job finished.
+    Done {
+        /// The request's job id.
+        job: JobId,
+        /// When the worker began the job, on the shared clock.
+        started_ms: f64,
+        /// When it finished.
+        finished_ms: f64,
+        /// The kernel's output.
+        output: KernelOutput,
+    },
+    /// A job was refused.
+    Failed {
+        /// The request's job id.
+        job: JobId,
+        /// Why.
+        error: String,
+    },
+}

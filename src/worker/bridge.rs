@@ -1,0 +1,248 @@
+//! UI side of the protocol: starts the compute worker, waits for its ready handshake, sends jobs and matches
+//! replies by job id. All `Worker`/`postMessage` code of the page lives here.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::kernels::{KernelOutput, KernelSpec, Strategy};
+use crate::protocol::{ComputeRequest, ComputeResponse, JobId};
+use crate::timing::now_ms;
+use crate::worker::host::to_js;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of the generated JS module, whose hashed name only the module itself knows.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static MODULE_URL: String;
+}
+
+/// Where the compute worker's bootstrap is served, next to `index.html`.
+const WORKER_SCRIPT: &str = "compute-worker.js";
+
+/// Why the compute worker could not do what was asked.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum WorkerError {
+    /// The browser refused to create the worker.
+    #[error("could not start the compute worker: {0}")]
+    Spawn(String),
+    /// The worker started but its wasm instance or pool did not.
+    #[error("the compute worker failed to start its pool: {0}")]
+    InitFailed(String),
+    /// The worker reported an uncaught error.
+    #[error("the compute worker crashed: {0}")]
+    Crashed(String),
+    /// The worker refused the job.
+    #[error("the compute worker refused the job: {0}")]
+    Refused(String),
+    /// A message did not fit the protocol.
+    #[error("unexpected message from the compute worker: {0}")]
+    Protocol(String),
+}
+
+fn describe(value: &JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| {
+            value
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// How the pool started, on the shared clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PoolInfo {
+    /// Threads in the pool.
+    pub threads: u32,
+    /// When the page asked for the worker.
+    pub requested_ms: f64,
+    /// When the worker's script started.
+    pub spawned_ms: f64,
+    /// When its wasm instance was ready.
+    pub instantiated_ms: f64,
+    /// When every pool thread was ready.
+    pub pool_ready_ms: f64,
+}
+
+/// A finished job as the UI sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobReply {
+    /// When the worker began the job.
+    pub started_ms: f64,
+    /// When it finished.
+    pub finished_ms: f64,
+    /// The kernel's output.
+    pub output: KernelOutput,
+}
+
+type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<JobReply, WorkerError>>>>>;
+type ReadySender = Rc<RefCell<Option<oneshot::Sender<Result<ComputeResponse, WorkerError>>>>>;
+
+/// The page's handle on the compute worker. Dropping it terminates the worker.
+pub struct ComputeBridge {
+    worker: Worker,
+    pending: Pending,
+    next_job: Cell<JobId>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl ComputeBridge {
+    /// Starts the compute worker with a pool of `threads` and waits for its ready handshake.
+    ///
+    /// # Errors
+    /// [`WorkerError::Spawn`] when the worker can't be created, [`WorkerError::InitFailed`] or
+    /// [`WorkerError::Crashed`] when it dies before it is ready.
+    pub async fn start(threads: u32) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
+        let requested_ms = now_ms();
+        let module_url = MODULE_URL.with(Clone::clone);
+        let script = format!(
+            "{WORKER_SCRIPT}?module={}",
+            String::from(js_sys::encode_uri_component(&module_url))
+        );
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name("lanes-compute");
+        let worker = Worker::new_with_options(&script, &options)
+            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
+
+        let pending: Pending = Rc::default();
+        let (ready_sender, ready_receiver) = oneshot::channel();
+        let ready: ReadySender = Rc::new(RefCell::new(Some(ready_sender)));
+
+        let on_message = {
+            let (pending, ready) = (Rc::clone(&pending), Rc::clone(&ready));
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let response = serde_wasm_bindgen::from_value::<ComputeResponse>(event.data())
+                    .map_err(|error| WorkerError::Protocol(error.to_string()));
+                dispatch(response, &pending, &ready);
+            })
+        };
+        let on_error = {
+            let (pending, ready) = (Rc::clone(&pending), Rc::clone(&ready));
+            Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+                let error = WorkerError::Crashed(event.message());
+                fail_all(&error, &pending, &ready);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+
+        let init = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
+        set("module", &wasm_bindgen::module())
+            .and_then(|_| set("threads", &threads.into()))
+            .and_then(|_| worker.post_message(&init))
+            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
+
+        let bridge = ComputeBridge {
+            worker,
+            pending,
+            next_job: Cell::new(1),
+            _on_message: on_message,
+            _on_error: on_error,
+        };
+        let handshake = ready_receiver
+            .await
+            .map_err(|_| WorkerError::Crashed("the worker went away before it was ready".to_owned()))??;
+        match handshake {
+            ComputeResponse::Ready {
+                threads,
+                spawned_ms,
+                instantiated_ms,
+                pool_ready_ms,
+            } => Ok((
+                bridge,
+                PoolInfo {
+                    threads,
+                    requested_ms,
+                    spawned_ms,
+                    instantiated_ms,
+                    pool_ready_ms,
+                },
+            )),
+            ComputeResponse::InitFailed { reason } => Err(WorkerError::InitFailed(reason)),
+            other => Err(WorkerError::Protocol(format!("{other:?} before the handshake"))),
+        }
+    }
+
+    /// Runs one kernel job in the worker and waits for its reply.
+    ///
+    /// # Errors
+    /// [`WorkerError::Refused`] when the worker rejects the spec, [`WorkerError::Crashed`] when it dies.
+    pub async fn run(&self, spec: KernelSpec, strategy: Strategy) -> Result<JobReply, WorkerError> {
+        let job = self.next_job.get();
+        self.next_job.set(job.wrapping_add(1));
+        let (sender, receiver) = oneshot::channel();
+        self.pending.borrow_mut().insert(job, sender);
+        let request = ComputeRequest::Run { job, spec, strategy };
+        let posted = to_js(&request)
+            .map_err(JsValue::from)
+            .and_then(|message| self.worker.post_message(&message));
+        if let Err(error) = posted {
+            self.pending.borrow_mut().remove(&job);
+            return Err(WorkerError::Protocol(describe(&error)));
+        }
+        receiver
+            .await
+            .map_err(|_| WorkerError::Crashed("the worker went away during the job".to_owned()))?
+    }
+}
+
+impl Drop for ComputeBridge {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, ready: &ReadySender) {
+    let response = match response {
+        Ok(response) => response,
+        Err(error) => {
+            web_sys::console::error_1(&error.to_string().into());
+            return;
+        }
+    };
+    let (job, result) = match response {
+        ComputeResponse::Done {
+            job,
+            started_ms,
+            finished_ms,
+            output,
+        } => (
+            job,
+            Ok(JobReply {
+                started_ms,
+                finished_ms,
+                output,
+            }),
+        ),
+        ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
+        handshake @ (ComputeResponse::Ready { .. } | ComputeResponse::InitFailed { .. }) => {
+            if let Some(sender) = ready.borrow_mut().take() {
+                // The receiver is gone only if start() was abandoned; nothing is waiting then.
+                let _ = sender.send(Ok(handshake));
+            }
+            return;
+        }
+    };
+    if let Some(sender) = pending.borrow_mut().remove(&job) {
+        let _ = sender.send(result);
+    }
+}
+
+fn fail_all(error: &WorkerError, pending: &Pending, ready: &ReadySender) {
+    if let Some(sender) = ready.borrow_mut().take() {
+        let _ = sender.send(Err(error.clone()));
+    }
+    for (_, sender) in pending.borrow_mut().drain() {
+        let _ = sender.send(Err(error.clone()));
+    }
+}

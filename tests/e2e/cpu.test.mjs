@@ -1,0 +1,105 @@
+// The CPU experiment end to end: the release build, served with cross-origin isolation, in headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page is isolated and the pool starts with hardwareConcurrency threads', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/`);
+  assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(Number(await page.getByTestId('env-threads').getAttribute('data-value')), cores);
+  assert.deepEqual(await poolState(page), { state: 'ready', threads: cores });
+  browser.assertNoPageErrors();
+});
+
+test('a permalink with autorun runs primes in every mode with one answer', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=primes&n=2000000&modes=main,worker,pool&autorun=1`);
+  const rows = await resultRows(page, 3);
+  assert.deepEqual(rows.map((row) => row.mode), ['main', 'worker', 'pool']);
+  for (const row of rows) {
+    assert.equal(row.result, '148933', `primes below 2 000 000 in ${row.mode} mode`);
+    assert.ok(Number(row.wallMs) > 0, `${row.mode} took time`);
+  }
+  assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
+  assert.equal(await page.getByTestId('size-input').inputValue(), '2000000');
+  browser.assertNoPageErrors();
+});
+
+// Sizes large enough that every pool thread gets work (tiny tasks can all land on one thread).
+const KERNELS = [
+  { kernel: 'sum-loop', size: '30000000', expected: String(3 * 30_000_000 * 2) },
+  { kernel: 'chunked-sum', size: '24' },
+  { kernel: 'primes', size: '20000000', expected: '1270607' },
+  { kernel: 'mandelbrot', size: '480' },
+];
+
+for (const { kernel, size, expected } of KERNELS) {
+  test(`${kernel}: main, worker and pool agree and the pool uses several threads`, async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    const { threads } = await poolState(page);
+    await page.getByTestId('kernel-select').selectOption(kernel);
+    await page.getByTestId('size-input').fill(size);
+    for (const mode of ['main', 'worker', 'pool']) await page.getByTestId(`mode-${mode}`).check();
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 3);
+    assert.deepEqual(rows.map((row) => row.mode), ['main', 'worker', 'pool']);
+    const results = new Set(rows.map((row) => row.result));
+    assert.equal(results.size, 1, `one answer across modes, got ${[...results]}`);
+    if (expected) assert.equal(rows[0].result, expected);
+    assert.equal(await page.getByTestId('results-agree').getAttribute('data-agree'), 'true');
+    const pool = rows.find((row) => row.mode === 'pool');
+    assert.ok(Number(pool.threadsUsed) >= Math.min(2, threads), `pool used ${pool.threadsUsed} threads`);
+    assert.equal(rows.find((row) => row.mode === 'worker').threadsUsed, '1');
+    if (kernel === 'mandelbrot') assert.equal(await page.getByTestId('kernel-canvas').isVisible(), true);
+    browser.assertNoPageErrors();
+  });
+}
+
+test('bad sizes are explained where the user looks and Run stays disabled', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/`);
+  await poolState(page);
+  const input = page.getByTestId('size-input');
+  const message = page.getByTestId('form-message');
+  for (const [typed, says] of [
+    ['', 'whole number'],
+    ['abc', 'not a number'],
+    ['-5', 'negative'],
+    ['1e30', 'too large'],
+    ['5000000000', 'outside'],
+  ]) {
+    await input.fill(typed);
+    assert.equal(await page.getByTestId('run-button').isDisabled(), true, `Run disabled for “${typed}”`);
+    assert.match(await message.textContent(), new RegExp(says), `message for “${typed}”`);
+  }
+  await input.fill('1000');
+  assert.equal(await page.getByTestId('run-button').isDisabled(), false);
+  browser.assertNoPageErrors();
+});
+
+test('malformed permalinks fall back to defaults with a visible note', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=%3Cimg%20src=x%20onerror=alert(1)%3E&n=-1&modes=warp`);
+  const notes = await page.getByTestId('url-notes').textContent();
+  assert.match(notes, /unknown kernel/);
+  assert.match(notes, /unknown mode/);
+  assert.equal(await page.locator('img').count(), 0, 'nothing from the URL is rendered as HTML');
+  assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
+  browser.assertNoPageErrors();
+});

@@ -1,0 +1,121 @@
+// Shared harness for the end-to-end specs: a static server for the release `dist/` on 127.0.0.1 and a headless
+// Debian Chromium driven by playwright-core. Every wait is bounded; any page error fails the spec.
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const DIST = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Serves `root` on 127.0.0.1 (a free port) with `headers` on every response. */
+export async function serveStatic(root = DIST, headers = ISOLATION_HEADERS) {
+  await stat(join(root, 'index.html')).catch(() => {
+    throw new Error(`${root}/index.html is missing: run \`trunk build --release\` first`);
+  });
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(root)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, {
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        ...headers,
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404, headers).end('not found');
+    }
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(done)) };
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Opens a fresh headless Chromium profile and one page that records every page error and console error.
+ * `close()` tears everything down; `assertNoPageErrors()` fails the spec if the page ever threw.
+ */
+export async function openBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), 'lanes-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(60_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') process.stderr.write(`[browser console] ${message.text()}\n`);
+  });
+  return {
+    page,
+    pageErrors,
+    assertNoPageErrors() {
+      if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the pool has settled and returns its `data-state` and `data-threads`. */
+export async function poolState(page) {
+  const pool = page.getByTestId('pool-state');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="pool-state"]')?.dataset.state !== 'starting',
+    null,
+    { timeout: 30_000 },
+  );
+  return { state: await pool.getAttribute('data-state'), threads: Number(await pool.getAttribute('data-threads')) };
+}
+
+/** Waits for `count` result rows and returns their data attributes. */
+export async function resultRows(page, count, timeout = 90_000) {
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll('[data-testid="result-row"]').length >= expected &&
+      !document.querySelector('[data-testid="run-button"]')?.textContent.includes('Running'),
+    count,
+    { timeout },
+  );
+  return page.$$eval('[data-testid="result-row"]', (rows) => rows.map((row) => ({ ...row.dataset })));
+}
