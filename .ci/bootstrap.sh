@@ -20,7 +20,7 @@ if rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep
   say "toolchain $toolchain: present"
 else
   say "toolchain $toolchain: installing"
-  timed rustup toolchain install
+  timed rustup toolchain install --no-self-update
 fi
 
 # 2. Chromium and its driver, from Debian (never a browser download).
