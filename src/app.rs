@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 
 use crate::components::cpu_experiment::CpuExperiment;
 use crate::components::env_panel::EnvPanel;
+use crate::components::io_experiment::IoExperiment;
+use crate::state::{self, Experiment};
 use crate::worker::bridge::{ComputeBridge, PoolInfo};
 
 /// What the browser offers, read once at start-up.
@@ -60,6 +62,28 @@ impl PoolState {
     }
 }
 
+/// A browser service the page starts (the lab service worker).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServiceState {
+    /// Starting.
+    Starting,
+    /// Ready.
+    Ready,
+    /// Not available, with the reason.
+    Unavailable(String),
+}
+
+impl ServiceState {
+    /// `starting`, `ready` or `unavailable`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            ServiceState::Starting => "starting",
+            ServiceState::Ready => "ready",
+            ServiceState::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
 /// Shared state handed to components through context: narrow, `Copy` handles only.
 #[derive(Clone, Copy)]
 pub struct Lab {
@@ -69,6 +93,8 @@ pub struct Lab {
     pub pool: RwSignal<PoolState>,
     /// The compute worker, once it is ready.
     pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
+    /// The lab service worker that serves the latency endpoint.
+    pub lab_endpoint: RwSignal<ServiceState>,
 }
 
 /// The whole page.
@@ -79,9 +105,23 @@ pub fn App() -> impl IntoView {
         environment,
         pool: RwSignal::new(PoolState::Starting),
         bridge: StoredValue::new_local(None),
+        lab_endpoint: RwSignal::new(ServiceState::Starting),
     };
     provide_context(lab);
     start_pool(lab);
+    spawn_local(async move {
+        lab.lab_endpoint.set(match crate::io::lab::start().await {
+            Ok(()) => ServiceState::Ready,
+            Err(reason) => ServiceState::Unavailable(reason),
+        });
+    });
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    let parsed = state::from_query(state::query_pairs(&search));
+    let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
+    let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
+    let notes = parsed.notes.clone();
 
     view! {
         <header class="masthead">
@@ -92,8 +132,17 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
+            {(!notes.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="notes" data-testid="url-notes">
+                            {notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
+                        </ul>
+                    }
+                })}
             <EnvPanel/>
-            <CpuExperiment/>
+            <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
+            <IoExperiment initial=parsed.io autorun=io_autorun/>
         </main>
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod cpu_experiment;
 pub mod env_panel;
+pub mod io_experiment;
 pub mod results_table;

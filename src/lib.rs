@@ -5,6 +5,7 @@
 //! exists. Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is
 //! browser-only.
 
+pub mod io;
 pub mod kernels;
 pub mod modes;
 pub mod protocol;

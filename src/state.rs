@@ -1,8 +1,84 @@
 //! Experiment settings as plain data: parsed from the URL and from the form's text fields, and written back to
 //! a permalink. Pure functions, tested natively; malformed input becomes a note, never a panic.
 
+use crate::io::{IoMode, check_target};
 use crate::kernels::{DEFAULT_TASKS, Kernel, KernelSpec};
 use crate::modes::Mode;
+
+/// Which experiment a URL is about (`experiment=cpu|io`); its `n`, `modes` and `autorun` belong to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Experiment {
+    /// The CPU experiment (the default).
+    #[default]
+    Cpu,
+    /// The I/O lab.
+    Io,
+}
+
+/// The I/O experiment a URL or the form describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IoSettings {
+    /// URLs to fetch; request i uses target i mod len.
+    pub targets: Vec<String>,
+    /// Requests per mode (N).
+    pub count: u32,
+    /// In-flight limit of the bounded mode (k).
+    pub limit: u32,
+    /// Per-request time limit.
+    pub timeout_ms: u32,
+    /// The modes to run, in execution order.
+    pub modes: Vec<IoMode>,
+    /// Whether to run as soon as the page is ready.
+    pub autorun: bool,
+}
+
+/// Requests per mode by default: the lesson's three.
+pub const DEFAULT_IO_COUNT: u32 = 3;
+/// The most requests per mode.
+pub const MAX_IO_COUNT: u32 = 100;
+/// The latency endpoint's delay by default, as in the lesson.
+pub const DEFAULT_LATENCY_MS: u32 = 300;
+/// The longest delay the latency endpoint is asked for from a URL.
+pub const MAX_LATENCY_MS: u32 = 60_000;
+/// The per-request time limit by default.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// The accepted per-request time limits.
+pub const TIMEOUT_RANGE_MS: (u32, u32) = (50, 120_000);
+
+/// The built-in latency endpoint (served by the lab service worker, no network needed).
+pub fn lab_target(latency_ms: u32) -> String {
+    format!("/lab/delay?ms={latency_ms}&bytes=1024")
+}
+
+impl Default for IoSettings {
+    fn default() -> Self {
+        IoSettings {
+            targets: vec![lab_target(DEFAULT_LATENCY_MS)],
+            count: DEFAULT_IO_COUNT,
+            limit: 2,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            modes: vec![
+                IoMode::Single,
+                IoMode::Sequential,
+                IoMode::Concurrent,
+                IoMode::Bounded,
+            ],
+            autorun: false,
+        }
+    }
+}
+
+/// Parses a number typed into a form field and checks it against `min..=max`.
+///
+/// # Errors
+/// A sentence naming what is wrong and the accepted range.
+pub fn parse_bounded(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    let value = parse_count(text)?;
+    if value < min || value > max {
+        return Err(format!("{value} is outside {min}..={max}"));
+    }
+    Ok(value)
+}
 
 /// The CPU experiment a URL or the form describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,8 +104,12 @@ impl Default for CpuSettings {
 /// Settings read from a URL, with a note for every parameter that was ignored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedSettings {
-    /// The settings, defaults where the URL said nothing usable.
+    /// The experiment the URL is about.
+    pub experiment: Experiment,
+    /// The CPU settings, defaults where the URL said nothing usable.
     pub settings: CpuSettings,
+    /// The I/O settings, likewise.
+    pub io: IoSettings,
     /// One human-readable note per ignored parameter.
     pub notes: Vec<String>,
 }
@@ -103,18 +183,134 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
-/// Reads the CPU experiment from URL query pairs (`kernel`, `n`, `t`, `modes`, `autorun`).
+/// Reads the experiment from URL query pairs: `experiment` (`cpu` or `io`); for the CPU experiment `kernel`,
+/// `n`, `t`, `modes`, `autorun`; for the I/O lab `n`, `k`, `ms`, `timeout`, `target` (repeatable), `modes`,
+/// `autorun`. Parameters of the other experiment are left at their defaults.
 pub fn from_query<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> ParsedSettings
 where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut settings = CpuSettings::default();
+    let pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(key, value)| (key.as_ref().to_owned(), value.as_ref().to_owned()))
+        .collect();
     let mut notes = Vec::new();
+    let experiment = match pairs.iter().rev().find(|(key, _)| key == "experiment") {
+        None => Experiment::Cpu,
+        Some((_, value)) if value == "cpu" => Experiment::Cpu,
+        Some((_, value)) if value == "io" => Experiment::Io,
+        Some((_, value)) => {
+            notes.push(format!("unknown experiment “{value}”: using cpu"));
+            Experiment::Cpu
+        }
+    };
+    let (settings, io) = match experiment {
+        Experiment::Cpu => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
+        Experiment::Io => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
+    };
+    ParsedSettings {
+        experiment,
+        settings,
+        io,
+        notes,
+    }
+}
+
+/// Reads a bounded number from the URL, or notes why not and falls back.
+fn url_number(notes: &mut Vec<String>, name: &str, text: &str, range: (u32, u32), fallback: u32) -> u32 {
+    match parse_bounded(text, u64::from(range.0), u64::from(range.1)) {
+        Ok(value) => u32::try_from(value).unwrap_or(fallback),
+        Err(reason) => {
+            notes.push(format!("{name} ignored ({reason}): using {fallback}"));
+            fallback
+        }
+    }
+}
+
+fn io_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> IoSettings {
+    let mut io = IoSettings::default();
+    let mut targets = Vec::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "n" => io.count = url_number(notes, "n", value, (1, MAX_IO_COUNT), DEFAULT_IO_COUNT),
+            "k" => io.limit = url_number(notes, "k", value, (1, MAX_IO_COUNT), io.limit),
+            "timeout" => {
+                io.timeout_ms = url_number(notes, "timeout", value, TIMEOUT_RANGE_MS, DEFAULT_TIMEOUT_MS)
+            }
+            "ms" => {
+                let latency = url_number(notes, "ms", value, (0, MAX_LATENCY_MS), DEFAULT_LATENCY_MS);
+                io.targets = vec![lab_target(latency)];
+            }
+            "target" => match check_target(value) {
+                Ok(()) => targets.push(value.trim().to_owned()),
+                Err(error) => notes.push(format!("target ignored ({error})")),
+            },
+            "modes" => {
+                let mut modes = Vec::new();
+                for id in value.split(',').filter(|id| !id.is_empty()) {
+                    match IoMode::from_id(id) {
+                        Some(mode) if !modes.contains(&mode) => modes.push(mode),
+                        Some(_) => {}
+                        None => notes.push(format!("unknown I/O mode “{id}” ignored")),
+                    }
+                }
+                if modes.is_empty() {
+                    notes.push("no known I/O mode in “modes”: using the defaults".to_owned());
+                } else {
+                    modes.sort();
+                    io.modes = modes;
+                }
+            }
+            "autorun" => io.autorun = matches!(value.as_str(), "1" | "true" | "yes"),
+            _ => {}
+        }
+    }
+    if !targets.is_empty() {
+        io.targets = targets;
+    }
+    io
+}
+
+/// The query string (without `?`) that [`from_query`] reads back into the same I/O settings.
+pub fn io_to_query(io: &IoSettings) -> String {
+    let modes: Vec<&str> = io.modes.iter().map(|mode| mode.id()).collect();
+    let mut query = format!(
+        "experiment=io&n={}&k={}&timeout={}&modes={}",
+        io.count,
+        io.limit,
+        io.timeout_ms,
+        modes.join(",")
+    );
+    for target in &io.targets {
+        query.push_str("&target=");
+        query.push_str(&percent_encode(target));
+    }
+    if io.autorun {
+        query.push_str("&autorun=1");
+    }
+    query
+}
+
+/// Percent-encodes everything but unreserved characters, for a query value.
+pub fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+fn cpu_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> CpuSettings {
+    let mut settings = CpuSettings::default();
     let mut size_text = None;
     let mut tasks_text = None;
     for (key, value) in pairs {
-        let (key, value) = (key.as_ref(), value.as_ref());
+        let (key, value) = (key.as_str(), value.as_str());
         match key {
             "kernel" => match Kernel::from_id(value) {
                 Some(kernel) => settings.spec = KernelSpec::with_defaults(kernel),
@@ -173,7 +369,7 @@ where
             Err(reason) => notes.push(format!("t ignored ({reason}): using {DEFAULT_TASKS}")),
         }
     }
-    ParsedSettings { settings, notes }
+    settings
 }
 
 /// The query string (without `?`) that [`from_query`] reads back into the same settings.
@@ -248,6 +444,38 @@ mod tests {
             assert_eq!(parsed.settings.spec.validate(), Ok(()), "{query}");
             assert!(!parsed.settings.modes.is_empty());
         }
+    }
+
+    #[test]
+    fn the_io_example_parses_and_leaves_the_cpu_form_alone() {
+        let parsed = from_query(split(
+            "experiment=io&n=5&ms=300&modes=sequential,concurrent&autorun=1",
+        ));
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(parsed.experiment, Experiment::Io);
+        assert_eq!(parsed.io.count, 5);
+        assert_eq!(parsed.io.targets, vec![lab_target(300)]);
+        assert_eq!(parsed.io.modes, vec![IoMode::Sequential, IoMode::Concurrent]);
+        assert!(parsed.io.autorun);
+        assert_eq!(parsed.settings, CpuSettings::default());
+    }
+
+    #[test]
+    fn io_settings_round_trip_and_refuse_hostile_targets() {
+        let io = IoSettings {
+            targets: vec!["http://127.0.0.1:9/a?b=c&d=e".to_owned(), lab_target(5)],
+            count: 12,
+            limit: 3,
+            timeout_ms: 2_000,
+            modes: vec![IoMode::Bounded, IoMode::Race],
+            autorun: true,
+        };
+        assert_eq!(from_query(query_pairs(&io_to_query(&io))).io, io);
+        let parsed = from_query(split(
+            "experiment=io&target=javascript:alert(1)&n=0&k=x&timeout=1",
+        ));
+        assert_eq!(parsed.notes.len(), 4, "{:?}", parsed.notes);
+        assert_eq!(parsed.io.targets, IoSettings::default().targets);
     }
 
     #[test]

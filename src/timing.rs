@@ -17,3 +17,18 @@ pub fn now_ms() -> f64 {
         None => js_sys::Date::now(),
     })
 }
+
+/// Resolves after `ms` milliseconds (a `setTimeout` in the current scope). Dropping it early is harmless.
+pub async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+        let global = js_sys::global();
+        let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into())
+            .ok()
+            .and_then(|value| value.dyn_into::<js_sys::Function>().ok());
+        if let Some(set_timeout) = set_timeout {
+            let _ = set_timeout.call2(&global, &resolve, &delay.into());
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

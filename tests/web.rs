@@ -86,3 +86,30 @@ async fn the_results_table_shows_one_row_per_mode_with_its_data() {
         .unwrap();
     assert_eq!(agree.get_attribute("data-agree").as_deref(), Some("true"));
 }
+
+#[wasm_bindgen_test]
+fn dropping_the_abort_guard_aborts_its_signal() {
+    let guard = lanes::io::fetch::AbortGuard::new().unwrap();
+    let signal = guard.signal();
+    assert!(!signal.aborted());
+    drop(guard);
+    assert!(signal.aborted(), "a dropped request is aborted");
+}
+
+#[wasm_bindgen_test]
+async fn the_fetch_wrapper_maps_every_outcome() {
+    use lanes::io::fetch::fetch_timed;
+    // The test server serves the crate root.
+    let fetched = fetch_timed("Cargo.toml", 10_000).await.unwrap();
+    assert_eq!(fetched.status, 200);
+    assert!(fetched.bytes > 100);
+    assert!(fetched.end_ms >= fetched.headers_ms);
+    let kind = |result: Result<lanes::io::fetch::Fetched, lanes::io::FetchError>| result.unwrap_err().kind();
+    assert_eq!(kind(fetch_timed("no-such-file.txt", 10_000).await), "http");
+    assert_eq!(
+        kind(fetch_timed("javascript:alert(1)", 10_000).await),
+        "invalid-url"
+    );
+    assert_eq!(kind(fetch_timed("http://[::1", 10_000).await), "invalid-url");
+    assert_eq!(kind(fetch_timed("http://127.0.0.1:9/", 10_000).await), "network");
+}

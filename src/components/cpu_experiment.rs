@@ -14,13 +14,13 @@ use crate::state::{self, CpuSettings};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
-pub fn CpuExperiment() -> impl IntoView {
+pub fn CpuExperiment(
+    /// The settings the page was opened with.
+    initial: CpuSettings,
+    /// Whether to run once the compute worker has settled.
+    autorun: bool,
+) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let search = web_sys::window()
-        .and_then(|window| window.location().search().ok())
-        .unwrap_or_default();
-    let parsed = state::from_query(state::query_pairs(&search));
-    let initial = parsed.settings.clone();
 
     let kernel = RwSignal::new(initial.spec.kernel);
     let size_text = RwSignal::new(initial.spec.size.to_string());
@@ -29,7 +29,7 @@ pub fn CpuExperiment() -> impl IntoView {
     let running = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let outcomes = RwSignal::new(Vec::<ModeOutcome>::new());
-    let autorun_pending = RwSignal::new(initial.autorun);
+    let autorun_pending = RwSignal::new(autorun);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
 
     // The form's text, checked as it is typed: a spec, or the sentence that says what is wrong.
@@ -136,14 +136,6 @@ pub fn CpuExperiment() -> impl IntoView {
     view! {
         <section class="panel cpu" aria-label="CPU experiment">
             <h2>"CPU experiment"</h2>
-            {(!parsed.notes.is_empty())
-                .then(|| {
-                    view! {
-                        <ul class="notes" data-testid="url-notes">
-                            {parsed.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view()}
-                        </ul>
-                    }
-                })}
             <form class="controls" on:submit=move |event| {
                 event.prevent_default();
                 run();

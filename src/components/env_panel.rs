@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::{Lab, PoolState};
+use crate::app::{Lab, PoolState, ServiceState};
 
 /// Shows what the browser offers and whether the pool is up.
 #[component]
@@ -48,6 +48,14 @@ pub fn EnvPanel() -> impl IntoView {
                     data-threads=move || pool_threads().to_string()
                 >
                     {pool_text}
+                </dd>
+                <dt>"Latency endpoint"</dt>
+                <dd data-testid="lab-state" data-state=move || lab.lab_endpoint.get().id()>
+                    {move || match lab.lab_endpoint.get() {
+                        ServiceState::Starting => "starting…".to_owned(),
+                        ServiceState::Ready => "ready (service worker answers /lab/delay)".to_owned(),
+                        ServiceState::Unavailable(reason) => format!("unavailable: {reason}"),
+                    }}
                 </dd>
             </dl>
         </section>

@@ -119,3 +119,51 @@ export async function resultRows(page, count, timeout = 90_000) {
   );
   return page.$$eval('[data-testid="result-row"]', (rows) => rows.map((row) => ({ ...row.dataset })));
 }
+
+/**
+ * A real HTTP/1.1 server on 127.0.0.1 for network cases: `/delay?ms=300&status=200&bytes=64` answers after the
+ * delay with CORS and CORP headers (the page is cross-origin isolated) and TCP_NODELAY on every socket.
+ * Responses are held at most 60 s, so a forgotten request cannot keep the test run alive.
+ */
+export async function startLoopback() {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1');
+    const number = (name, fallback, max) => Math.min(max, Math.max(0, Number(url.searchParams.get(name) ?? fallback) || 0));
+    const status = number('status', 200, 599) || 200;
+    const body = 'x'.repeat(number('bytes', 64, 1 << 20));
+    const timer = setTimeout(() => {
+      response.writeHead(status, {
+        'Content-Type': 'text/plain',
+        'Cache-Control': 'no-store',
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      });
+      response.end(body);
+    }, number('ms', 300, 60_000));
+    request.on('close', () => clearTimeout(timer));
+  });
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.keepAliveTimeout = 5_000;
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** Waits for the I/O run to finish (Run enabled again) and returns result and request rows. */
+export async function ioRows(page, modes, timeout = 60_000) {
+  await page.waitForFunction(
+    (count) => document.querySelectorAll('[data-testid="result-row"][data-mode^="io-"]').length >= count &&
+      !document.querySelector('[data-testid="io-run"]')?.textContent.includes('Running'),
+    modes,
+    { timeout },
+  );
+  const results = await page.$$eval('[data-testid="result-row"][data-mode^="io-"]', (rows) => rows.map((row) => ({ ...row.dataset })));
+  const requests = await page.$$eval('[data-testid="request-row"]', (rows) => rows.map((row) => ({ ...row.dataset })));
+  return { results, requests };
+}

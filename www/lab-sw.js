@@ -1,0 +1,73 @@
+// Lanes' lab service worker: a latency endpoint that needs no network and works on any static host.
+//
+//   GET <scope>lab/delay?ms=300&bytes=1024&status=200&jitter=0&fail=0&seed=1&i=0
+//
+// answers after `ms` (+ a seeded random share of `jitter`) milliseconds with a `bytes`-long text body and the
+// given status; with probability `fail` it answers 503 instead. The random numbers come from mulberry32 seeded by
+// `seed` and the request index `i`, so a run is reproducible. Every other request passes through untouched.
+const LAB_PATH = `${new URL(self.registration.scope).pathname}lab/delay`;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin === self.location.origin && url.pathname === LAB_PATH && event.request.method === 'GET') {
+    event.respondWith(delayed(url.searchParams, event.request.signal));
+  }
+});
+
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function number(params, name, fallback, min, max) {
+  const value = Number(params.get(name) ?? fallback);
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function body(bytes) {
+  // Lines of 64 bytes ("lanes 000001 ....\n"), so line counts and checksums are meaningful.
+  const data = new Uint8Array(bytes);
+  const line = new TextEncoder().encode(`${'lanes lab line '.padEnd(63, '.')}\n`);
+  for (let offset = 0; offset < bytes; offset += line.length) {
+    data.set(line.subarray(0, Math.min(line.length, bytes - offset)), offset);
+  }
+  return data;
+}
+
+async function delayed(params, signal) {
+  const ms = number(params, 'ms', 300, 0, 600_000);
+  const jitter = number(params, 'jitter', 0, 0, 600_000);
+  const fail = number(params, 'fail', 0, 0, 1);
+  const bytes = Math.floor(number(params, 'bytes', 1024, 0, MAX_BYTES));
+  let status = Math.floor(number(params, 'status', 200, 200, 599));
+  const random = mulberry32(number(params, 'seed', 1, 0, 2 ** 32 - 1) ^ Math.imul(number(params, 'i', 0, 0, 2 ** 31) + 1, 0x9e3779b1));
+  const delay = ms + random() * jitter;
+  if (random() < fail) status = 503;
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, delay);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('the page aborted the request', 'AbortError'));
+    });
+  });
+  const empty = status === 204 || status === 205 || status === 304;
+  return new Response(empty ? null : body(bytes), {
+    status,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Lanes-Delay-Ms': delay.toFixed(1),
+    },
+  });
+}
