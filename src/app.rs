@@ -9,6 +9,8 @@ use wasm_bindgen::JsCast;
 use crate::components::cpu_experiment::CpuExperiment;
 use crate::components::env_panel::EnvPanel;
 use crate::components::io_experiment::IoExperiment;
+use crate::components::report_panel::ReportPanel;
+use crate::report::ExperimentReport;
 use crate::state::{self, Experiment};
 use crate::worker::bridge::{ComputeBridge, PoolInfo};
 
@@ -95,6 +97,25 @@ pub struct Lab {
     pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
     /// The lab service worker that serves the latency endpoint.
     pub lab_endpoint: RwSignal<ServiceState>,
+    /// Every experiment run in this tab, oldest first.
+    pub history: RwSignal<Vec<ExperimentReport>>,
+    /// The id of the experiment the report panel shows (the latest when `None`).
+    pub shown: RwSignal<Option<u32>>,
+}
+
+impl Lab {
+    /// The id the next experiment gets.
+    pub fn next_report_id(&self) -> u32 {
+        self.history
+            .with_untracked(|history| history.last().map_or(1, |report| report.id + 1))
+    }
+
+    /// Adds a finished experiment to the history and shows it.
+    pub fn record(&self, report: ExperimentReport) {
+        let id = report.id;
+        self.history.update(|history| history.push(report));
+        self.shown.set(Some(id));
+    }
 }
 
 /// The whole page.
@@ -106,7 +127,10 @@ pub fn App() -> impl IntoView {
         pool: RwSignal::new(PoolState::Starting),
         bridge: StoredValue::new_local(None),
         lab_endpoint: RwSignal::new(ServiceState::Starting),
+        history: RwSignal::new(Vec::new()),
+        shown: RwSignal::new(None),
     };
+    crate::freeze::install();
     provide_context(lab);
     start_pool(lab);
     spawn_local(async move {
@@ -143,6 +167,7 @@ pub fn App() -> impl IntoView {
             <EnvPanel/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
+            <ReportPanel/>
         </main>
     }
 }

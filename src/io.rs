@@ -233,6 +233,8 @@ pub struct RequestRecord {
 pub struct IoSummary {
     /// The mode.
     pub mode: IoMode,
+    /// When the mode started, on the shared clock.
+    pub start_ms: f64,
     /// From the mode's start to its last request's end.
     pub wall_ms: f64,
     /// Requests that completed with a 2xx/3xx status.
@@ -296,6 +298,7 @@ pub fn summarize(mode: IoMode, start_ms: f64, end_ms: f64, records: &[RequestRec
     }
     IoSummary {
         mode,
+        start_ms,
         wall_ms: end_ms - start_ms,
         succeeded,
         failed: records.len() - succeeded,

@@ -5,16 +5,20 @@
 //! exists. Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is
 //! browser-only.
 
+pub mod charts;
 pub mod io;
 pub mod kernels;
 pub mod modes;
 pub mod protocol;
+pub mod report;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod freeze;
 #[cfg(target_arch = "wasm32")]
 pub mod runner;
 #[cfg(target_arch = "wasm32")]

@@ -3,6 +3,7 @@
 
 use crate::kernels::{self, KernelOutput, KernelSpec, Strategy};
 use crate::modes::Mode;
+use crate::report::{Lane, Span};
 use crate::timing::now_ms;
 use crate::worker::bridge::{ComputeBridge, WorkerError};
 
@@ -15,6 +16,8 @@ pub struct ModeRun {
     pub started_ms: f64,
     /// When the UI had the answer.
     pub finished_ms: f64,
+    /// When the compute worker began and finished the job (worker and pool modes).
+    pub worker_window: Option<(f64, f64)>,
     /// What the kernel produced.
     pub output: KernelOutput,
 }
@@ -23,6 +26,44 @@ impl ModeRun {
     /// Wall time as the user experiences it: from the request to the answer, hand-off included.
     pub fn wall_ms(&self) -> f64 {
         self.finished_ms - self.started_ms
+    }
+
+    /// The run's spans: one per task on the lane of the thread that ran it, plus, for worker and pool modes,
+    /// the UI thread's wait and the compute worker's job, which together show the hand-off.
+    pub fn spans(&self) -> Vec<Span> {
+        let task_lane = |thread: Option<u32>| match (thread, self.mode) {
+            (Some(index), _) => Lane::Pool(index),
+            (None, Mode::Main) => Lane::Main,
+            (None, _) => Lane::Worker,
+        };
+        let mut spans: Vec<Span> = self
+            .output
+            .spans
+            .iter()
+            .map(|task| Span {
+                lane: task_lane(task.thread),
+                name: format!("task {}", task.task),
+                start_ms: task.start_ms,
+                end_ms: task.end_ms,
+            })
+            .collect();
+        if let Some((job_start, job_end)) = self.worker_window {
+            spans.push(Span {
+                lane: Lane::Main,
+                name: "waiting for the compute worker (the UI stays free)".to_owned(),
+                start_ms: self.started_ms,
+                end_ms: self.finished_ms,
+            });
+            if self.mode == Mode::Pool {
+                spans.push(Span {
+                    lane: Lane::Worker,
+                    name: "job: handed to the pool, waiting for it".to_owned(),
+                    start_ms: job_start,
+                    end_ms: job_end,
+                });
+            }
+        }
+        spans
     }
 }
 
@@ -50,18 +91,20 @@ pub async fn run_mode(
     bridge: Option<&ComputeBridge>,
 ) -> Result<ModeRun, RunError> {
     let started_ms = now_ms();
-    let output = match mode {
+    let (output, worker_window) = match mode {
         // The one place the UI thread runs a kernel: the freeze is what this mode shows.
-        Mode::Main => kernels::run(&spec, Strategy::Sequential, &now_ms)?,
+        Mode::Main => (kernels::run(&spec, Strategy::Sequential, &now_ms)?, None),
         Mode::Worker | Mode::Pool => {
             let bridge = bridge.ok_or(RunError::NoWorker)?;
-            bridge.run(spec, mode.strategy()).await?.output
+            let reply = bridge.run(spec, mode.strategy()).await?;
+            (reply.output, Some((reply.started_ms, reply.finished_ms)))
         }
     };
     Ok(ModeRun {
         mode,
         started_ms,
         finished_ms: now_ms(),
+        worker_window,
         output,
     })
 }

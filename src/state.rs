@@ -87,15 +87,23 @@ pub struct CpuSettings {
     pub spec: KernelSpec,
     /// The modes to run, in execution order.
     pub modes: Vec<Mode>,
+    /// Measured repeats per mode (one warm-up run comes on top).
+    pub repeats: u32,
     /// Whether to run as soon as the pool is ready.
     pub autorun: bool,
 }
+
+/// Measured repeats per mode by default.
+pub const DEFAULT_REPEATS: u32 = 3;
+/// The most repeats per mode.
+pub const MAX_REPEATS: u32 = 20;
 
 impl Default for CpuSettings {
     fn default() -> Self {
         CpuSettings {
             spec: KernelSpec::with_defaults(Kernel::Primes),
             modes: Mode::ALL.to_vec(),
+            repeats: DEFAULT_REPEATS,
             autorun: false,
         }
     }
@@ -321,6 +329,9 @@ fn cpu_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> CpuSet
             },
             "n" => size_text = Some(value.to_owned()),
             "t" => tasks_text = Some(value.to_owned()),
+            "r" => {
+                settings.repeats = url_number(notes, "r", value, (1, MAX_REPEATS), DEFAULT_REPEATS);
+            }
             "modes" => {
                 let mut modes = Vec::new();
                 for id in value.split(',').filter(|id| !id.is_empty()) {
@@ -384,6 +395,7 @@ pub fn to_query(settings: &CpuSettings) -> String {
     if settings.spec.kernel == Kernel::SumLoop {
         query.push_str(&format!("&t={}", settings.spec.tasks));
     }
+    query.push_str(&format!("&r={}", settings.repeats));
     if settings.autorun {
         query.push_str("&autorun=1");
     }
@@ -421,6 +433,7 @@ mod tests {
                 tasks: 4,
             },
             modes: vec![Mode::Worker, Mode::Pool],
+            repeats: 5,
             autorun: true,
         };
         assert_eq!(from_query(split(&to_query(&settings))).settings, settings);
@@ -437,6 +450,8 @@ mod tests {
             "kernel=primes&n=",
             "kernel=primes&n=99999999999999",
             "kernel=sum-loop&t=0",
+            "r=0",
+            "r=21",
             "modes=fast",
         ] {
             let parsed = from_query(split(query));

@@ -1,12 +1,11 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, and the results table component.
+//! wasm, the results table component and the fetch wrapper.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
-use lanes::components::results_table::{ModeOutcome, ResultsTable};
+use lanes::components::results_table::ResultsTable;
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
-use lanes::modes::Mode;
-use lanes::runner::ModeRun;
+use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,28 +34,46 @@ fn primes_in_wasm_match_the_known_count() {
 }
 
 #[wasm_bindgen_test]
-async fn the_results_table_shows_one_row_per_mode_with_its_data() {
-    let spec = KernelSpec {
-        kernel: Kernel::SumLoop,
-        size: 1_000,
-        tasks: 2,
+async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
+    let repeat = |wall: f64, warmup: bool| Repeat {
+        warmup,
+        started_ms: 1_000.0,
+        finished_ms: 1_000.0 + wall,
+        spans: Vec::new(),
+        freeze: FreezeReading {
+            max_frame_gap_ms: 16.0,
+            frozen_ms: 0.0,
+            long_tasks: 0,
+        },
     };
-    let outcome = |mode: Mode, wall: f64| ModeOutcome {
-        mode,
-        run: Ok(ModeRun {
-            mode,
-            started_ms: 1_000.0,
-            finished_ms: 1_000.0 + wall,
-            output: kernels::run(&spec, Strategy::Sequential, &now_ms).unwrap(),
-        }),
+    let mode = |name: &str, walls: &[f64]| ModeReport {
+        mode: name.to_owned(),
+        repeats: std::iter::once(repeat(99.0, true))
+            .chain(walls.iter().map(|wall| repeat(*wall, false)))
+            .collect(),
+        result: "6000".to_owned(),
+        threads_used: 1,
+        error: None,
+        notes: Vec::new(),
     };
-    let outcomes = RwSignal::new(vec![outcome(Mode::Main, 40.0), outcome(Mode::Worker, 20.0)]);
+    let report = ExperimentReport {
+        id: 1,
+        kind: ExperimentKind::Cpu,
+        label: "sum-loop n=1000".to_owned(),
+        permalink: String::new(),
+        ideal_speedup: 2.0,
+        modes: vec![
+            mode("main", &[40.0, 44.0, 38.0]),
+            mode("worker", &[20.0, 30.0, 25.0]),
+        ],
+    };
+    let shown = RwSignal::new(Some(report));
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     let _mounted = leptos::mount::mount_to(
         host.clone(),
-        move || view! { <ResultsTable outcomes=outcomes.into()/> },
+        move || view! { <ResultsTable report=shown.into()/> },
     );
 
     let rows = host.query_selector_all("[data-testid=result-row]").unwrap();
@@ -64,22 +81,31 @@ async fn the_results_table_shows_one_row_per_mode_with_its_data() {
     let worker: web_sys::Element = rows.item(1).unwrap().unchecked_into();
     assert_eq!(worker.get_attribute("data-mode").as_deref(), Some("worker"));
     assert_eq!(worker.get_attribute("data-result").as_deref(), Some("6000"));
-    assert_eq!(worker.get_attribute("data-wall-ms").as_deref(), Some("20.000"));
-    assert!(
-        worker.text_content().unwrap().contains("2.00×"),
-        "twice as fast as the slowest"
+    assert_eq!(worker.get_attribute("data-median-ms").as_deref(), Some("25.000"));
+    assert_eq!(worker.get_attribute("data-min-ms").as_deref(), Some("20.000"));
+    assert_eq!(worker.get_attribute("data-max-ms").as_deref(), Some("30.000"));
+    assert_eq!(
+        worker.get_attribute("data-repeats").as_deref(),
+        Some("3"),
+        "the warm-up is not counted"
     );
+    assert!(worker.text_content().unwrap().contains("1.60×"), "40 ms ÷ 25 ms");
 
-    outcomes.update(|outcomes| {
-        outcomes.push(ModeOutcome {
-            mode: Mode::Pool,
-            run: Err("the compute worker is not running".to_owned()),
-        })
+    shown.update(|report| {
+        if let Some(report) = report {
+            report.modes.push(ModeReport {
+                error: Some("the compute worker is not running".to_owned()),
+                repeats: Vec::new(),
+                ..mode("pool", &[])
+            });
+        }
     });
     // Effects run on the next turn of the executor.
     leptos::task::tick().await;
     let rows = host.query_selector_all("[data-testid=result-row]").unwrap();
     assert_eq!(rows.length(), 3, "the table follows its signal");
+    let pool: web_sys::Element = rows.item(2).unwrap().unchecked_into();
+    assert!(pool.get_attribute("data-error").is_some());
     let agree = host
         .query_selector("[data-testid=results-agree]")
         .unwrap()

@@ -6,11 +6,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::app::{Lab, PoolState, after_next_paint};
-use crate::components::results_table::{ModeOutcome, ResultsTable};
+use crate::components::results_table::ResultsTable;
+use crate::freeze;
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
+use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat};
 use crate::runner::run_mode;
-use crate::state::{self, CpuSettings};
+use crate::state::{self, CpuSettings, MAX_REPEATS};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
@@ -25,10 +27,12 @@ pub fn CpuExperiment(
     let kernel = RwSignal::new(initial.spec.kernel);
     let size_text = RwSignal::new(initial.spec.size.to_string());
     let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
+    let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
     let running = RwSignal::new(false);
     let status = RwSignal::new(String::new());
-    let outcomes = RwSignal::new(Vec::<ModeOutcome>::new());
+    let current = RwSignal::new(None::<ExperimentReport>);
+    let picture = RwSignal::new(None::<Image>);
     let autorun_pending = RwSignal::new(autorun);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
 
@@ -46,9 +50,17 @@ pub fn CpuExperiment(
         spec.validate().map_err(|error| error.to_string())?;
         Ok(spec)
     });
+    let repeats = Memo::new(move |_| {
+        state::parse_bounded(&repeats_text.get(), 1, u64::from(MAX_REPEATS))
+            .map(|repeats| repeats as u32)
+            .map_err(|error| format!("repeats: {error}"))
+    });
     let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| *mode != Mode::Main));
     let blocked_reason = move || -> Option<String> {
         if let Err(reason) = spec.get() {
+            return Some(reason);
+        }
+        if let Err(reason) = repeats.get() {
             return Some(reason);
         }
         if modes.with(Vec::is_empty) {
@@ -63,31 +75,85 @@ pub fn CpuExperiment(
         }
     };
     let settings = move || {
-        spec.get().ok().map(|spec| CpuSettings {
-            spec,
+        Some(CpuSettings {
+            spec: spec.get().ok()?,
             modes: modes.get(),
+            repeats: repeats.get().ok()?,
             autorun: false,
         })
     };
 
     let run = move || {
-        let (Ok(spec), false) = (spec.get_untracked(), running.get_untracked()) else {
+        let (Some(settings), false) = (settings(), running.get_untracked()) else {
             return;
         };
-        let selected = modes.get_untracked();
+        let spec = settings.spec;
         running.set(true);
-        outcomes.set(Vec::new());
+        picture.set(None);
+        let ideal_speedup = match lab.pool.get_untracked() {
+            PoolState::Ready(info) => f64::from(info.threads),
+            _ => f64::from(lab.environment.hardware_concurrency),
+        };
+        let mut report = ExperimentReport {
+            id: lab.next_report_id(),
+            kind: ExperimentKind::Cpu,
+            label: format!("{} n={}", spec.kernel.id(), spec.size),
+            permalink: state::to_query(&settings),
+            ideal_speedup,
+            modes: Vec::new(),
+        };
+        current.set(Some(report.clone()));
         spawn_local(async move {
             let bridge = lab.bridge.get_value();
-            for mode in selected {
-                status.set(format!("running {} in {} mode…", spec.kernel.id(), mode.id()));
-                // Let the status reach the screen before `main` mode takes the UI thread.
-                after_next_paint().await;
-                let run = run_mode(mode, spec, bridge.as_deref())
-                    .await
-                    .map_err(|error| error.to_string());
-                outcomes.update(|outcomes| outcomes.push(ModeOutcome { mode, run }));
+            for mode in settings.modes {
+                let mut mode_report = ModeReport {
+                    mode: mode.id().to_owned(),
+                    repeats: Vec::new(),
+                    result: String::new(),
+                    threads_used: 0,
+                    error: None,
+                    notes: Vec::new(),
+                };
+                for repeat in 0..=settings.repeats {
+                    let which = if repeat == 0 {
+                        "warm-up".to_owned()
+                    } else {
+                        format!("run {repeat} of {}", settings.repeats)
+                    };
+                    status.set(format!("{} · {} mode · {which}…", spec.kernel.id(), mode.id()));
+                    // Let the status reach the screen before `main` mode takes the UI thread.
+                    after_next_paint().await;
+                    freeze::begin();
+                    let outcome = run_mode(mode, spec, bridge.as_deref()).await;
+                    // The frame after the work closes the longest gap.
+                    after_next_paint().await;
+                    let freeze = freeze::end();
+                    match outcome {
+                        Ok(run) => {
+                            mode_report.result = run.output.value.to_string();
+                            mode_report.threads_used =
+                                mode_report.threads_used.max(run.output.threads_used());
+                            mode_report.repeats.push(Repeat {
+                                warmup: repeat == 0,
+                                started_ms: run.started_ms,
+                                finished_ms: run.finished_ms,
+                                spans: run.spans(),
+                                freeze,
+                            });
+                            if repeat == settings.repeats && run.output.image.is_some() {
+                                picture.set(run.output.image);
+                            }
+                        }
+                        Err(error) => {
+                            mode_report.error = Some(error.to_string());
+                            break;
+                        }
+                    }
+                }
+                report.modes.push(mode_report);
+                current.set(Some(report.clone()));
             }
+            lab.record(report);
             status.set(String::new());
             running.set(false);
         });
@@ -103,13 +169,7 @@ pub fn CpuExperiment(
 
     // Draw the most recent picture, if the kernel drew one.
     Effect::new(move |_| {
-        let image = outcomes.with(|outcomes| {
-            outcomes
-                .iter()
-                .rev()
-                .find_map(|outcome| outcome.run.as_ref().ok().and_then(|run| run.output.image.clone()))
-        });
-        if let (Some(image), Some(canvas)) = (image, canvas.get())
+        if let (Some(image), Some(canvas)) = (picture.get(), canvas.get())
             && let Err(error) = draw(&canvas, &image)
         {
             web_sys::console::error_2(&"lanes could not draw the image:".into(), &error);
@@ -183,6 +243,17 @@ pub fn CpuExperiment(
                         />
                     </label>
                 </Show>
+                <label>
+                    "Repeats "
+                    <input
+                        data-testid="repeat-input"
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || repeats_text.get()
+                        on:input=move |event| repeats_text.set(event_target_value(&event))
+                    />
+                    <span class="hint">"+ 1 warm-up per mode"</span>
+                </label>
                 <fieldset class="modes">
                     <legend>"Modes"</legend>
                     {Mode::ALL
@@ -225,16 +296,19 @@ pub fn CpuExperiment(
                         })
                 }}
             </form>
-            <ResultsTable outcomes=outcomes.into()/>
+            <p class="heartbeat-row" aria-hidden="true">
+                "UI thread heartbeat "
+                <span class="heartbeat-track">
+                    <span class="heartbeat" id=freeze::HEARTBEAT_ID></span>
+                </span>
+                <span class="hint">" — it stops whenever the UI thread is busy"</span>
+            </p>
+            <ResultsTable report=current.into()/>
             <canvas
                 class="picture"
                 node_ref=canvas
                 data-testid="kernel-canvas"
-                hidden=move || {
-                    !outcomes.with(|outcomes| {
-                        outcomes.iter().any(|outcome| outcome.run.as_ref().is_ok_and(|run| run.output.image.is_some()))
-                    })
-                }
+                hidden=move || picture.with(Option::is_none)
             ></canvas>
         </section>
     }

@@ -4,9 +4,11 @@ use futures::future::{AbortHandle, abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, ServiceState};
+use crate::app::{Lab, ServiceState, after_next_paint};
+use crate::freeze;
 use crate::io::fetch::{fetch_timed, resolve};
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target, schedule, summarize};
+use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, Span};
 use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
 
@@ -123,8 +125,15 @@ impl Drop for RowTracker {
     }
 }
 
-async fn run_plan(plan: IoPlan, records: RwSignal<Vec<RequestRecord>>, summaries: RwSignal<Vec<IoSummary>>) {
+async fn run_plan(
+    plan: IoPlan,
+    records: RwSignal<Vec<RequestRecord>>,
+    summaries: RwSignal<Vec<IoSummary>>,
+) -> Vec<FreezeReading> {
+    let mut freezes = Vec::new();
     for &mode in &plan.modes {
+        after_next_paint().await;
+        freeze::begin();
         let start_ms = now_ms();
         let plan_ref = &plan;
         schedule(mode, plan.count, plan.limit, |index| async move {
@@ -136,8 +145,71 @@ async fn run_plan(plan: IoPlan, records: RwSignal<Vec<RequestRecord>>, summaries
         })
         .await;
         let end_ms = now_ms();
+        after_next_paint().await;
+        freezes.push(freeze::end());
         let summary = records.with_untracked(|records| summarize(mode, start_ms, end_ms, records));
         summaries.update(|summaries| summaries.push(summary));
+    }
+    freezes
+}
+
+/// The run as a report for the timeline, verdict, history and exports: one lane per request.
+fn to_report(
+    id: u32,
+    plan: &IoPlan,
+    records: &[RequestRecord],
+    summaries: &[IoSummary],
+    freezes: &[FreezeReading],
+) -> ExperimentReport {
+    let modes = summaries
+        .iter()
+        .zip(freezes)
+        .map(|(summary, freeze)| ModeReport {
+            mode: summary.mode.row_id(),
+            repeats: vec![Repeat {
+                warmup: false,
+                started_ms: summary.start_ms,
+                finished_ms: summary.start_ms + summary.wall_ms,
+                spans: records
+                    .iter()
+                    .filter(|record| record.mode == summary.mode)
+                    .map(|record| Span {
+                        lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
+                        name: format!(
+                            "GET {} → {}",
+                            record.target,
+                            match (&record.error, record.status) {
+                                (Some(error), _) => error.to_string(),
+                                (None, Some(status)) => status.to_string(),
+                                (None, None) => "pending".to_owned(),
+                            }
+                        ),
+                        start_ms: record.start_ms,
+                        end_ms: record.end_ms.unwrap_or(record.start_ms),
+                    })
+                    .collect(),
+                freeze: *freeze,
+            }],
+            result: format!("{} ok / {} failed", summary.succeeded, summary.failed),
+            threads_used: u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
+            error: None,
+            notes: summary.notes.clone(),
+        })
+        .collect();
+    ExperimentReport {
+        id,
+        kind: ExperimentKind::Io,
+        label: format!("I/O N={} k={} {}", plan.count, plan.limit, plan.targets.join(" ")),
+        permalink: state::io_to_query(&IoSettings {
+            targets: plan.targets.clone(),
+            count: plan.count as u32,
+            limit: plan.limit as u32,
+            timeout_ms: plan.timeout_ms,
+            modes: plan.modes.clone(),
+            autorun: false,
+        }),
+        ideal_speedup: plan.count as f64,
+        modes,
     }
 }
 
@@ -210,13 +282,21 @@ pub fn IoExperiment(
         stopped.set(false);
         records.set(Vec::new());
         summaries.set(Vec::new());
-        let (task, handle) = abortable(run_plan(plan, records, summaries));
+        let (task, handle) = abortable(run_plan(plan.clone(), records, summaries));
         stop_handle.set_value(Some(handle));
         spawn_local(async move {
             // On Stop the task resolves at its next poll and is dropped here, which drops every request future
             // (each aborts its fetch) and marks unfinished rows aborted.
             let outcome = task.await;
             stopped.set(outcome.is_err());
+            if let Ok(freezes) = outcome {
+                let report = records.with_untracked(|records| {
+                    summaries.with_untracked(|summaries| {
+                        to_report(lab.next_report_id(), &plan, records, summaries, &freezes)
+                    })
+                });
+                lab.record(report);
+            }
             stop_handle.set_value(None);
             running.set(false);
         });

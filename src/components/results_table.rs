@@ -1,40 +1,99 @@
-//! One row per mode: wall time, speedup against the slowest, threads used and the kernel's result.
+//! One row per mode: median wall time (min–max over the repeats), speedup against the slowest median, threads
+//! used, the kernel's result and how the page behaved meanwhile.
 
 use leptos::prelude::*;
 
-use crate::modes::Mode;
-use crate::runner::ModeRun;
+use crate::report::{ExperimentReport, ModeReport};
 
-/// A mode's run, or why it could not run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ModeOutcome {
-    /// The mode.
-    pub mode: Mode,
-    /// Its run, or the error's message.
-    pub run: Result<ModeRun, String>,
+fn slowest_median(report: &ExperimentReport) -> f64 {
+    report
+        .modes
+        .iter()
+        .filter_map(ModeReport::summary)
+        .map(|summary| summary.median)
+        .fold(0.0, f64::max)
 }
 
-/// The results of one experiment.
+fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
+    let (Some(summary), None) = (mode.summary(), mode.error.clone()) else {
+        let error = mode.error.clone().unwrap_or_else(|| "no measured run".to_owned());
+        let error_attribute = error.clone();
+        let name = mode.mode.clone();
+        return view! {
+            <tr data-testid="result-row" data-mode=mode.mode data-error=error_attribute>
+                <td>{name}</td>
+                <td class="error" colspan="7">{error}</td>
+            </tr>
+        }
+        .into_any();
+    };
+    let freeze = mode.worst_freeze();
+    let frozen_class = if freeze.max_frame_gap_ms > crate::report::stats::FROZEN_FRAME_MS {
+        "frozen"
+    } else {
+        ""
+    };
+    let name = mode.mode.clone();
+    let speedup = if summary.median > 0.0 {
+        slowest_ms / summary.median
+    } else {
+        1.0
+    };
+    let warmup = mode
+        .repeats
+        .iter()
+        .find(|repeat| repeat.warmup)
+        .map_or(String::new(), |repeat| format!("{:.1} ms", repeat.wall_ms()));
+    let measured = mode.measured_walls().len();
+    let result = mode.result.clone();
+    view! {
+        <tr
+            data-testid="result-row"
+            data-mode=mode.mode.clone()
+            data-wall-ms=format!("{:.3}", summary.median)
+            data-median-ms=format!("{:.3}", summary.median)
+            data-min-ms=format!("{:.3}", summary.min)
+            data-max-ms=format!("{:.3}", summary.max)
+            data-threads-used=mode.threads_used.to_string()
+            data-result=mode.result.clone()
+            data-frame-gap-ms=format!("{:.3}", freeze.max_frame_gap_ms)
+            data-frozen-ms=format!("{:.3}", freeze.frozen_ms)
+            data-long-tasks=freeze.long_tasks.to_string()
+            data-repeats=measured.to_string()
+            class=frozen_class
+        >
+            <td>{name}</td>
+            <td>
+                {format!("{:.1} ms", summary.median)}
+                <span class="range">{format!(" {:.1}–{:.1}", summary.min, summary.max)}</span>
+            </td>
+            <td>{format!("{speedup:.2}×")}</td>
+            <td>{mode.threads_used}</td>
+            <td class="value">{result}</td>
+            <td class="gap">{format!("{:.0} ms", freeze.max_frame_gap_ms)}</td>
+            <td>{format!("{:.0} ms", freeze.frozen_ms)}</td>
+            <td class="range">{format!("{measured} + warm-up {warmup}")}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// The results of one CPU experiment, updated as each mode finishes.
 #[component]
 pub fn ResultsTable(
-    /// The outcomes of the latest run, in execution order.
-    outcomes: Signal<Vec<ModeOutcome>>,
+    /// The experiment so far, if one has started.
+    report: Signal<Option<ExperimentReport>>,
 ) -> impl IntoView {
-    let slowest_ms = move || {
-        outcomes.with(|outcomes| {
-            outcomes
-                .iter()
-                .filter_map(|outcome| outcome.run.as_ref().ok().map(ModeRun::wall_ms))
-                .fold(0.0_f64, f64::max)
-        })
-    };
     let agreement = move || {
-        outcomes.with(|outcomes| {
-            let mut values = outcomes
+        report.with(|report| {
+            let report = report.as_ref()?;
+            let mut results = report
+                .modes
                 .iter()
-                .filter_map(|outcome| outcome.run.as_ref().ok().map(|run| run.output.value));
-            let first = values.next()?;
-            Some(values.all(|value| value == first))
+                .filter(|mode| mode.error.is_none())
+                .map(|mode| mode.result.as_str());
+            let first = results.next()?;
+            Some(results.all(|result| result == first))
         })
     };
     view! {
@@ -42,53 +101,23 @@ pub fn ResultsTable(
             <thead>
                 <tr>
                     <th>"mode"</th>
-                    <th>"wall time"</th>
+                    <th>"wall time, median (min–max)"</th>
                     <th>"speedup vs slowest"</th>
                     <th>"threads used"</th>
                     <th>"result"</th>
+                    <th title="longest gap between two animation frames on the UI thread">"longest frame gap"</th>
+                    <th title="time in frames longer than 50 ms">"UI frozen"</th>
+                    <th>"repeats"</th>
                 </tr>
             </thead>
             <tbody>
                 {move || {
-                    outcomes
+                    report
                         .get()
-                        .into_iter()
-                        .map(|outcome| match outcome.run {
-                            Ok(run) => {
-                                let wall_ms = run.wall_ms();
-                                let speedup = if wall_ms > 0.0 { slowest_ms() / wall_ms } else { 1.0 };
-                                let threads = run.output.threads_used();
-                                let value = run.output.value.to_string();
-                                let value_attribute = value.clone();
-                                view! {
-                                    <tr
-                                        data-testid="result-row"
-                                        data-mode=outcome.mode.id()
-                                        data-wall-ms=format!("{wall_ms:.3}")
-                                        data-threads-used=threads.to_string()
-                                        data-result=value_attribute
-                                    >
-                                        <td>{outcome.mode.id()}</td>
-                                        <td>{format!("{wall_ms:.1} ms")}</td>
-                                        <td>{format!("{speedup:.2}×")}</td>
-                                        <td>{threads}</td>
-                                        <td class="value">{value}</td>
-                                    </tr>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => {
-                                let error_attribute = error.clone();
-                                view! {
-                                    <tr data-testid="result-row" data-mode=outcome.mode.id() data-error=error_attribute>
-                                        <td>{outcome.mode.id()}</td>
-                                        <td class="error" colspan="4">{error}</td>
-                                    </tr>
-                                }
-                                    .into_any()
-                            }
+                        .map(|report| {
+                            let slowest_ms = slowest_median(&report);
+                            report.modes.into_iter().map(|mode| row(mode, slowest_ms)).collect_view()
                         })
-                        .collect_view()
                 }}
             </tbody>
         </table>

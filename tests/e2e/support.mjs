@@ -102,7 +102,7 @@ export async function openBrowser() {
 export async function poolState(page) {
   const pool = page.getByTestId('pool-state');
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="pool-state"]')?.dataset.state !== 'starting',
+    () => ['ready', 'unavailable'].includes(document.querySelector('[data-testid="pool-state"]')?.dataset.state),
     null,
     { timeout: 30_000 },
   );

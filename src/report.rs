@@ -1,0 +1,179 @@
+//! What a run leaves behind: every mode's repeats, their spans on the shared clock, the UI-freeze readings,
+//! statistics, a verdict computed from the numbers, and exports (JSON, CSV, Chrome Trace Event). Pure data and
+//! functions, tested natively; the components only draw them.
+
+pub mod export;
+pub mod stats;
+pub mod verdict;
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the JSON export's schema (see `export::to_json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which thread or request a span belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "index")]
+pub enum Lane {
+    /// The page's UI thread.
+    Main,
+    /// The compute worker's own thread.
+    Worker,
+    /// A rayon pool thread, by index.
+    Pool(u32),
+    /// One request of the I/O lab, by index.
+    Request(u32),
+}
+
+impl Lane {
+    /// The stable lane id used in `data-lane`, CSV and trace thread names: `main`, `worker`, `pool-3`,
+    /// `request-7`.
+    pub fn id(self) -> String {
+        match self {
+            Lane::Main => "main".to_owned(),
+            Lane::Worker => "worker".to_owned(),
+            Lane::Pool(index) => format!("pool-{index}"),
+            Lane::Request(index) => format!("request-{index}"),
+        }
+    }
+
+    /// A human name: `main thread`, `compute worker`, `pool thread 3`, `request 7`.
+    pub fn name(self) -> String {
+        match self {
+            Lane::Main => "main thread".to_owned(),
+            Lane::Worker => "compute worker".to_owned(),
+            Lane::Pool(index) => format!("pool thread {index}"),
+            Lane::Request(index) => format!("request {index}"),
+        }
+    }
+}
+
+/// One span of work on one lane; times are milliseconds on the shared clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// Where it ran.
+    pub lane: Lane,
+    /// What it was (`task 3`, `GET /lab/delay … → 200`).
+    pub name: String,
+    /// Start.
+    pub start_ms: f64,
+    /// End.
+    pub end_ms: f64,
+}
+
+impl Span {
+    /// Its duration in milliseconds.
+    pub fn duration_ms(&self) -> f64 {
+        self.end_ms - self.start_ms
+    }
+}
+
+/// How janky the page was while something ran: frame gaps from `requestAnimationFrame` and long tasks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FreezeReading {
+    /// The longest time between two animation frames.
+    pub max_frame_gap_ms: f64,
+    /// Total time spent in frames longer than [`stats::FROZEN_FRAME_MS`].
+    pub frozen_ms: f64,
+    /// Long tasks (> 50 ms) the browser reported, where it reports them.
+    pub long_tasks: u32,
+}
+
+/// One repetition of one mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Repeat {
+    /// The warm-up run, shown but left out of the statistics.
+    pub warmup: bool,
+    /// When the UI started it.
+    pub started_ms: f64,
+    /// When the UI had its answer.
+    pub finished_ms: f64,
+    /// Every span it recorded.
+    pub spans: Vec<Span>,
+    /// How the page behaved meanwhile.
+    pub freeze: FreezeReading,
+}
+
+impl Repeat {
+    /// Wall time as the user waited for it.
+    pub fn wall_ms(&self) -> f64 {
+        self.finished_ms - self.started_ms
+    }
+}
+
+/// One mode's repeats and its answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModeReport {
+    /// The mode's `data-mode` id (`main`, `pool`, `io-concurrent`, ...).
+    pub mode: String,
+    /// The repeats, warm-up first.
+    pub repeats: Vec<Repeat>,
+    /// The answer (kernel value, or `ok/failed` for I/O); identical across CPU modes.
+    pub result: String,
+    /// Distinct threads that ran tasks (CPU), or requests (I/O).
+    pub threads_used: u32,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Observations drawn from the measurements (for I/O: the per-host connection cap).
+    pub notes: Vec<String>,
+}
+
+impl ModeReport {
+    /// Wall times of the measured (non-warm-up) repeats.
+    pub fn measured_walls(&self) -> Vec<f64> {
+        self.repeats
+            .iter()
+            .filter(|repeat| !repeat.warmup)
+            .map(Repeat::wall_ms)
+            .collect()
+    }
+
+    /// Median, min and max wall time over the measured repeats.
+    pub fn summary(&self) -> Option<stats::Summary> {
+        stats::Summary::of(&self.measured_walls())
+    }
+
+    /// The worst freeze over the measured repeats.
+    pub fn worst_freeze(&self) -> FreezeReading {
+        self.repeats
+            .iter()
+            .filter(|repeat| !repeat.warmup)
+            .fold(FreezeReading::default(), |worst, repeat| FreezeReading {
+                max_frame_gap_ms: worst.max_frame_gap_ms.max(repeat.freeze.max_frame_gap_ms),
+                frozen_ms: worst.frozen_ms.max(repeat.freeze.frozen_ms),
+                long_tasks: worst.long_tasks.max(repeat.freeze.long_tasks),
+            })
+    }
+
+    /// The last measured repeat, the one the timeline draws.
+    pub fn shown_repeat(&self) -> Option<&Repeat> {
+        self.repeats.iter().rev().find(|repeat| !repeat.warmup)
+    }
+}
+
+/// Which kind of experiment a report is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExperimentKind {
+    /// CPU kernels in main/worker/pool modes.
+    Cpu,
+    /// Fetches in single/sequential/concurrent/bounded/race modes.
+    Io,
+}
+
+/// Everything one press of Run measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentReport {
+    /// Position in this tab's history, from 1.
+    pub id: u32,
+    /// CPU or I/O.
+    pub kind: ExperimentKind,
+    /// A short description of the parameters (`primes n=2000000`).
+    pub label: String,
+    /// The query string that reproduces it.
+    pub permalink: String,
+    /// The ideal speedup: pool threads for CPU work, N for I/O.
+    pub ideal_speedup: f64,
+    /// Every mode, in run order.
+    pub modes: Vec<ModeReport>,
+}

@@ -1,0 +1,221 @@
+//! Exports of the reports: versioned JSON, CSV with one row per span, and Chrome Trace Event JSON that opens in
+//! Perfetto and chrome://tracing.
+//!
+//! **JSON** (`lanes-report`, version [`SCHEMA_VERSION`]): `{ "schema": "lanes-report", "version": 1,
+//! "experiments": [ExperimentReport, ...] }`, where each experiment has `id`, `kind` (`cpu`|`io`), `label`,
+//! `permalink`, `ideal_speedup` and `modes`; each mode `mode`, `result`, `threads_used`, `error`, `notes` and
+//! `repeats`; each repeat `warmup`, `started_ms`, `finished_ms` (milliseconds since the Unix epoch on the shared
+//! clock), `freeze` (`max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`},
+//! `name`, `start_ms`, `end_ms`).
+//!
+//! **CSV**: `experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms`, times in milliseconds from the
+//! experiment's first span.
+//!
+//! **Trace**: one process per mode (`pid` = mode position + 1, named by `process_name`), one thread per lane
+//! (named by `thread_name`), one complete event (`ph: "X"`, `ts`/`dur` in microseconds) per span.
+
+use serde_json::{Value, json};
+
+use super::{ExperimentReport, Lane, SCHEMA_VERSION};
+
+/// The versioned JSON document.
+pub fn to_json(reports: &[ExperimentReport]) -> String {
+    let document = json!({
+        "schema": "lanes-report",
+        "version": SCHEMA_VERSION,
+        "experiments": reports,
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}
+
+fn origin_ms(report: &ExperimentReport) -> f64 {
+    report
+        .modes
+        .iter()
+        .flat_map(|mode| &mode.repeats)
+        .flat_map(|repeat| {
+            std::iter::once(repeat.started_ms).chain(repeat.spans.iter().map(|span| span.start_ms))
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// One CSV row per span, with a header.
+pub fn to_csv(reports: &[ExperimentReport]) -> String {
+    let mut csv = String::from("experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms\n");
+    for report in reports {
+        let origin = origin_ms(report);
+        let kind = match report.kind {
+            super::ExperimentKind::Cpu => "cpu",
+            super::ExperimentKind::Io => "io",
+        };
+        for mode in &report.modes {
+            for (repeat_index, repeat) in mode.repeats.iter().enumerate() {
+                for span in &repeat.spans {
+                    csv.push_str(&format!(
+                        "{},{kind},{},{repeat_index},{},{},{},{:.3},{:.3}\n",
+                        report.id,
+                        csv_field(&mode.mode),
+                        repeat.warmup,
+                        span.lane.id(),
+                        csv_field(&span.name),
+                        span.start_ms - origin,
+                        span.duration_ms(),
+                    ));
+                }
+            }
+        }
+    }
+    csv
+}
+
+/// The thread id a lane gets in the trace.
+pub fn trace_tid(lane: Lane) -> u64 {
+    match lane {
+        Lane::Main => 1,
+        Lane::Worker => 2,
+        Lane::Pool(index) => 100 + u64::from(index),
+        Lane::Request(index) => 1_000 + u64::from(index),
+    }
+}
+
+/// A Chrome Trace Event document for one experiment.
+pub fn to_trace(report: &ExperimentReport) -> Value {
+    let origin = origin_ms(report);
+    let micros = |ms: f64| ((ms - origin) * 1_000.0).max(0.0).round();
+    let mut events = Vec::new();
+    for (position, mode) in report.modes.iter().enumerate() {
+        let pid = position + 1;
+        events.push(json!({
+            "name": "process_name", "ph": "M", "pid": pid, "tid": 0,
+            "args": { "name": format!("{} — {}", mode.mode, report.label) },
+        }));
+        events.push(json!({
+            "name": "process_sort_index", "ph": "M", "pid": pid, "tid": 0, "args": { "sort_index": position },
+        }));
+        let mut lanes: Vec<Lane> = mode
+            .repeats
+            .iter()
+            .flat_map(|repeat| repeat.spans.iter().map(|span| span.lane))
+            .collect();
+        lanes.sort_unstable();
+        lanes.dedup();
+        for lane in lanes {
+            events.push(json!({
+                "name": "thread_name", "ph": "M", "pid": pid, "tid": trace_tid(lane),
+                "args": { "name": lane.name() },
+            }));
+        }
+        for (repeat_index, repeat) in mode.repeats.iter().enumerate() {
+            for span in &repeat.spans {
+                events.push(json!({
+                    "name": span.name,
+                    "cat": mode.mode,
+                    "ph": "X",
+                    "ts": micros(span.start_ms),
+                    "dur": (span.duration_ms() * 1_000.0).max(0.0).round(),
+                    "pid": pid,
+                    "tid": trace_tid(span.lane),
+                    "args": { "repeat": repeat_index, "warmup": repeat.warmup },
+                }));
+            }
+        }
+    }
+    json!({ "traceEvents": events, "displayTimeUnit": "ms" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ExperimentKind, FreezeReading, ModeReport, Repeat, Span};
+    use super::*;
+
+    fn report() -> ExperimentReport {
+        let span = |lane, start_ms: f64, end_ms: f64| Span {
+            lane,
+            name: "GET /a?x=1,2 \"q\"".to_owned(),
+            start_ms,
+            end_ms,
+        };
+        ExperimentReport {
+            id: 7,
+            kind: ExperimentKind::Cpu,
+            label: "primes n=100".to_owned(),
+            permalink: "kernel=primes&n=100".to_owned(),
+            ideal_speedup: 2.0,
+            modes: vec![ModeReport {
+                mode: "pool".to_owned(),
+                repeats: vec![Repeat {
+                    warmup: false,
+                    started_ms: 1_000.0,
+                    finished_ms: 1_010.0,
+                    spans: vec![
+                        span(Lane::Main, 1_000.0, 1_010.0),
+                        span(Lane::Pool(0), 1_001.0, 1_004.5),
+                        span(Lane::Pool(1), 1_001.5, 1_009.0),
+                    ],
+                    freeze: FreezeReading::default(),
+                }],
+                result: "25".to_owned(),
+                threads_used: 2,
+                error: None,
+                notes: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn trace_events_are_complete_in_microseconds_and_every_lane_is_named() {
+        let trace = to_trace(&report());
+        let events = trace["traceEvents"].as_array().unwrap();
+        let complete: Vec<&Value> = events.iter().filter(|event| event["ph"] == "X").collect();
+        assert_eq!(complete.len(), 3);
+        for event in &complete {
+            for key in ["name", "ph", "ts", "dur", "pid", "tid"] {
+                assert!(!event[key].is_null(), "{key} in {event}");
+            }
+            let tid = &event["tid"];
+            assert!(
+                events
+                    .iter()
+                    .any(|meta| meta["ph"] == "M" && meta["name"] == "thread_name" && &meta["tid"] == tid),
+                "lane {tid} is named"
+            );
+        }
+        assert_eq!(complete[1]["ts"], 1_000.0, "1 ms after the origin, in µs");
+        assert_eq!(complete[1]["dur"], 3_500.0);
+        let names: Vec<&str> = events
+            .iter()
+            .filter(|event| event["name"] == "thread_name")
+            .filter_map(|event| event["args"]["name"].as_str())
+            .collect();
+        assert_eq!(names, ["main thread", "pool thread 0", "pool thread 1"]);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let csv = to_csv(&[report()]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(
+            lines[2],
+            "7,cpu,pool,0,false,pool-0,\"GET /a?x=1,2 \"\"q\"\"\",1.000,3.500"
+        );
+    }
+
+    #[test]
+    fn json_is_versioned_and_round_trips() {
+        let text = to_json(&[report()]);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["schema"], "lanes-report");
+        assert_eq!(value["version"], SCHEMA_VERSION);
+        let back: Vec<ExperimentReport> = serde_json::from_value(value["experiments"].clone()).unwrap();
+        assert_eq!(back, vec![report()]);
+    }
+}

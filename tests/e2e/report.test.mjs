@@ -1,0 +1,115 @@
+// "See it": timeline lanes, the UI-freeze meter, repeats, verdict, history and exports, end to end.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function download(page, testId) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.getByTestId(testId).click()]);
+  return readFile(await file.path(), 'utf8');
+}
+
+test('a permalink reproduces the experiment: repeats, timeline lanes, verdict, freeze readings', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=primes&n=30000000&modes=main,worker,pool&r=2&autorun=1`);
+  const { threads } = await poolState(page);
+  const rows = await resultRows(page, 3, 120_000);
+  assert.equal(await page.getByTestId('repeat-input').inputValue(), '2');
+  const byMode = Object.fromEntries(rows.map((row) => [row.mode, row]));
+  for (const row of rows) {
+    assert.equal(row.repeats, '2', `${row.mode}: two measured repeats`);
+    assert.ok(Number(row.minMs) <= Number(row.medianMs) && Number(row.medianMs) <= Number(row.maxMs));
+    assert.equal(row.result, '1857859');
+  }
+  // The freeze meter: main blocks the UI thread for its whole run, worker and pool do not.
+  const main = byMode.main;
+  assert.ok(Number(main.frameGapMs) >= 0.8 * Number(main.minMs), `main gap ${main.frameGapMs} vs ${main.minMs} ms`);
+  assert.ok(Number(main.frozenMs) > 0);
+  assert.ok(Number(byMode.pool.frameGapMs) <= 50, `pool gap ${byMode.pool.frameGapMs} ms`);
+
+  // The timeline has a lane per thread that ran tasks, and spans carry their timing.
+  await page.getByTestId('timeline').waitFor();
+  const lanes = await page.$$eval('[data-testid="lane"]', (elements) => elements.map((element) => element.dataset.lane));
+  assert.ok(lanes.includes('main'));
+  assert.ok(lanes.includes('worker'));
+  for (let thread = 0; thread < threads; thread += 1) assert.ok(lanes.includes(`pool-${thread}`), `lane pool-${thread}`);
+  const spans = await page.$$eval('[data-testid="span"]', (elements) => elements.map((element) => ({ ...element.dataset })));
+  assert.ok(spans.length > 3 * 100, 'one span per sieve segment and mode');
+  for (const span of spans) assert.ok(Number(span.durMs) >= 0 && Number(span.startMs) >= -1, JSON.stringify(span));
+
+  const verdict = await page.getByTestId('verdict').textContent();
+  assert.match(verdict, /won: median \d/);
+  assert.match(verdict, /main froze the page for \d+ ms/);
+  assert.equal(await page.getByTestId('history-row').count(), 1);
+  const permalink = await page.getByTestId('permalink').getAttribute('href');
+  assert.match(permalink, /kernel=primes&n=30000000&modes=main,worker,pool&r=2/);
+  browser.assertNoPageErrors();
+});
+
+test('exports: the trace parses and names one lane per pool thread; CSV and JSON too', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=mandelbrot&n=400&modes=worker,pool&r=1&autorun=1`);
+  const { threads } = await poolState(page);
+  await resultRows(page, 2);
+  await page.getByTestId('verdict').waitFor();
+
+  const trace = JSON.parse(await download(page, 'export-trace'));
+  const events = trace.traceEvents;
+  const complete = events.filter((event) => event.ph === 'X');
+  assert.ok(complete.length > 0);
+  for (const event of complete) {
+    for (const key of ['name', 'ph', 'ts', 'dur', 'pid', 'tid']) assert.notEqual(event[key], undefined, `${key} in ${JSON.stringify(event)}`);
+    assert.ok(events.some((meta) => meta.ph === 'M' && meta.name === 'thread_name' && meta.pid === event.pid && meta.tid === event.tid));
+  }
+  const poolNames = new Set(events.filter((event) => event.name === 'thread_name').map((event) => event.args.name).filter((name) => name.startsWith('pool thread')));
+  assert.equal(poolNames.size, threads, `one named lane per pool thread: ${[...poolNames]}`);
+
+  const csv = (await download(page, 'export-csv')).trim().split('\n');
+  assert.equal(csv[0], 'experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms');
+  assert.ok(csv.length > 10);
+  const json = JSON.parse(await download(page, 'export-json'));
+  assert.equal(json.schema, 'lanes-report');
+  assert.equal(json.version, 1);
+  assert.equal(json.experiments.length, 1);
+  browser.assertNoPageErrors();
+});
+
+test('history keeps runs of this tab and compares two side by side', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=sum-loop&n=2000000&modes=worker,pool&r=1&autorun=1`);
+  await poolState(page);
+  await resultRows(page, 2);
+  await page.getByTestId('history-row').first().waitFor();
+  await page.getByTestId('size-input').fill('4000000');
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-row"]').length === 2, null, { timeout: 60_000 });
+  const boxes = page.getByTestId('history-compare');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const compare = await page.getByTestId('compare').textContent();
+  assert.match(compare, /sum-loop n=2000000/);
+  assert.match(compare, /sum-loop n=4000000/);
+  browser.assertNoPageErrors();
+});
+
+test('an I/O run lands on the timeline with one lane per request', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?experiment=io&n=4&ms=100&modes=concurrent&autorun=1`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]'), null, { timeout: 30_000 });
+  const lanes = await page.$$eval('[data-testid="lane"]', (elements) => elements.map((element) => element.dataset.lane));
+  assert.deepEqual(lanes, ['request-0', 'request-1', 'request-2', 'request-3']);
+  browser.assertNoPageErrors();
+});
