@@ -24,6 +24,9 @@ thread_local! {
     static METER: RefCell<Meter> = RefCell::default();
 }
 
+/// The animation loop's callback, which re-registers itself every frame.
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
 /// The element id of the heartbeat dot the loop moves.
 pub const HEARTBEAT_ID: &str = "heartbeat";
 
@@ -33,7 +36,7 @@ pub fn install() {
         return;
     };
     observe_long_tasks();
-    let frame: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::default();
+    let frame: Rc<RefCell<Option<FrameCallback>>> = Rc::default();
     let next = Rc::clone(&frame);
     let window_for_loop = window.clone();
     *frame.borrow_mut() = Some(Closure::new(move |_timestamp: f64| {
