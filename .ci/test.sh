@@ -21,3 +21,5 @@ step "wasm tests in headless Chromium (wasm-bindgen-test)" \
 step "release build (trunk)" trunk build --release
 step "end-to-end tests in headless Chromium (node --test, Playwright)" \
   node --test --test-concurrency=1 tests/e2e/
+step "benchmark, quick mode (completes and writes a valid report; no timing asserts)" \
+  env LANES_BENCH_SKIP_BUILD=1 bash .ci/bench.sh --quick

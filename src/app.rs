@@ -187,10 +187,18 @@ fn start_pool(lab: Lab) {
             Ok((bridge, info)) => {
                 lab.bridge.set_value(Some(Rc::new(bridge)));
                 lab.pool.set(PoolState::Ready(info));
+                mark("lanes-pool-ready");
             }
             Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
         }
     });
+}
+
+/// Sets a `performance.mark`, so load milestones show in DevTools and the benchmark can read them.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
 }
 
 /// Resolves after the browser has painted a frame, so a status set just before is on screen before a long

@@ -16,6 +16,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod bench;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod freeze;
@@ -40,4 +42,5 @@ pub fn start() {
     }
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    app::mark("lanes-mounted");
 }

@@ -21,6 +21,11 @@ pub enum ComputeRequest {
         /// Sequential in the worker, or on the pool.
         strategy: Strategy,
     },
+    /// Answer at once: measures the round trip through the protocol.
+    Ping {
+        /// Echoed in the [`ComputeResponse::Pong`].
+        job: JobId,
+    },
 }
 
 /// What the compute worker answers.
@@ -53,6 +58,11 @@ pub enum ComputeResponse {
         finished_ms: f64,
         /// The kernel's output.
         output: KernelOutput,
+    },
+    /// The answer to a [`ComputeRequest::Ping`].
+    Pong {
+        /// The ping's job id.
+        job: JobId,
     },
     /// A job was refused.
     Failed {

@@ -466,6 +466,7 @@ fn IoSummaryTable(summaries: Signal<Vec<IoSummary>>) -> impl IntoView {
                                     data-failed=summary.failed.to_string()
                                     data-waves=summary.waves.to_string()
                                     data-max-in-flight=summary.max_in_flight.to_string()
+                                    data-slowest-ms=format!("{:.3}", summary.slowest_ms)
                                 >
                                     <td>{summary.mode.id()}</td>
                                     <td>{format!("{:.1} ms", summary.wall_ms)}</td>

@@ -82,7 +82,8 @@ pub struct JobReply {
     pub output: KernelOutput,
 }
 
-type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<JobReply, WorkerError>>>>>;
+/// Replies awaited by job id: `Some(reply)` for jobs, `None` for pongs.
+type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<Option<JobReply>, WorkerError>>>>>;
 type ReadySender = Rc<RefCell<Option<oneshot::Sender<Result<ComputeResponse, WorkerError>>>>>;
 
 /// The page's handle on the compute worker. Dropping it terminates the worker.
@@ -173,26 +174,48 @@ impl ComputeBridge {
         }
     }
 
+    /// Sends a no-op request and waits for its answer: one protocol round trip.
+    ///
+    /// # Errors
+    /// [`WorkerError::Crashed`] when the worker dies, [`WorkerError::Protocol`] on a wrong answer.
+    pub async fn ping(&self) -> Result<(), WorkerError> {
+        let (job, receiver) = self.enqueue();
+        self.post(&ComputeRequest::Ping { job }, job)?;
+        receiver
+            .await
+            .map_err(|_| WorkerError::Crashed("the worker went away during the ping".to_owned()))?
+            .map(|_| ())
+    }
+
+    fn enqueue(&self) -> (JobId, oneshot::Receiver<Result<Option<JobReply>, WorkerError>>) {
+        let job = self.next_job.get();
+        self.next_job.set(job.wrapping_add(1));
+        let (sender, receiver) = oneshot::channel();
+        self.pending.borrow_mut().insert(job, sender);
+        (job, receiver)
+    }
+
+    fn post(&self, request: &ComputeRequest, job: JobId) -> Result<(), WorkerError> {
+        let posted = to_js(request)
+            .map_err(JsValue::from)
+            .and_then(|message| self.worker.post_message(&message));
+        posted.map_err(|error| {
+            self.pending.borrow_mut().remove(&job);
+            WorkerError::Protocol(describe(&error))
+        })
+    }
+
     /// Runs one kernel job in the worker and waits for its reply.
     ///
     /// # Errors
     /// [`WorkerError::Refused`] when the worker rejects the spec, [`WorkerError::Crashed`] when it dies.
     pub async fn run(&self, spec: KernelSpec, strategy: Strategy) -> Result<JobReply, WorkerError> {
-        let job = self.next_job.get();
-        self.next_job.set(job.wrapping_add(1));
-        let (sender, receiver) = oneshot::channel();
-        self.pending.borrow_mut().insert(job, sender);
-        let request = ComputeRequest::Run { job, spec, strategy };
-        let posted = to_js(&request)
-            .map_err(JsValue::from)
-            .and_then(|message| self.worker.post_message(&message));
-        if let Err(error) = posted {
-            self.pending.borrow_mut().remove(&job);
-            return Err(WorkerError::Protocol(describe(&error)));
-        }
+        let (job, receiver) = self.enqueue();
+        self.post(&ComputeRequest::Run { job, spec, strategy }, job)?;
         receiver
             .await
-            .map_err(|_| WorkerError::Crashed("the worker went away during the job".to_owned()))?
+            .map_err(|_| WorkerError::Crashed("the worker went away during the job".to_owned()))??
+            .ok_or_else(|| WorkerError::Protocol("a pong answered a job".to_owned()))
     }
 }
 
@@ -218,12 +241,13 @@ fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, r
             output,
         } => (
             job,
-            Ok(JobReply {
+            Ok(Some(JobReply {
                 started_ms,
                 finished_ms,
                 output,
-            }),
+            })),
         ),
+        ComputeResponse::Pong { job } => (job, Ok(None)),
         ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
         handshake @ (ComputeResponse::Ready { .. } | ComputeResponse::InitFailed { .. }) => {
             if let Some(sender) = ready.borrow_mut().take() {

@@ -24,6 +24,7 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
 
 fn handle(request: ComputeRequest) -> ComputeResponse {
     match request {
+        ComputeRequest::Ping { job } => ComputeResponse::Pong { job },
         ComputeRequest::Run { job, spec, strategy } => {
             let started_ms = now_ms();
             match kernels::run(&spec, strategy, &now_ms) {

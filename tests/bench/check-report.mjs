@@ -1,0 +1,20 @@
+// Checks that a benchmark report has the documented shape (schema lanes-bench, version 1). Timing is never
+// judged here: only that every scenario produced a row with a name, a unit and a numeric or null figure.
+import { readFile } from 'node:fs/promises';
+import assert from 'node:assert/strict';
+
+const report = JSON.parse(await readFile(process.argv[2] ?? 'target/bench/report.json', 'utf8'));
+assert.equal(report.schema, 'lanes-bench');
+assert.equal(report.version, 1);
+for (const key of ['cpu', 'cores', 'memory_gib', 'chromium', 'rustc', 'node']) assert.ok(key in report.machine, `machine.${key}`);
+assert.ok(Array.isArray(report.native?.kernels) && report.native.kernels.length === 4, 'native kernel timings');
+const ids = new Set(report.results.map((result) => result.id));
+for (const id of ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9a', 'P9b']) assert.ok(ids.has(id), `scenario ${id}`);
+for (const result of report.results) {
+  assert.equal(typeof result.name, 'string');
+  assert.equal(typeof result.unit, 'string');
+  assert.ok(result.measured === null || Number.isFinite(result.measured), `${result.id} ${result.name}: ${result.measured}`);
+  assert.ok([true, false, null].includes(result.pass));
+}
+const measured = report.results.filter((result) => result.measured !== null).length;
+console.log(`report ok: ${report.results.length} scenarios, ${measured} measured, commit ${report.commit}`);
