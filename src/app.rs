@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::components::cpu_experiment::CpuExperiment;
 use crate::components::env_panel::EnvPanel;
 use crate::components::io_experiment::IoExperiment;
+use crate::components::presets::PresetPanel;
 use crate::components::report_panel::ReportPanel;
 use crate::report::ExperimentReport;
 use crate::state::{self, Experiment};
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
             <EnvPanel/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
+            <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
             <ReportPanel/>
         </main>
     }

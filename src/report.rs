@@ -159,6 +159,12 @@ pub enum ExperimentKind {
     Cpu,
     /// Fetches in single/sequential/concurrent/bounded/race modes.
     Io,
+    /// The pool-start preset: a cold worker and pool per run against the warm ones.
+    PoolStart,
+    /// The scaling preset: one kernel at 1, 2, … threads and beyond.
+    Sweep,
+    /// The hand-off preset: moving bytes to a worker by clone, transfer and shared memory.
+    Handoff,
 }
 
 /// Everything one press of Run measured.
@@ -176,4 +182,7 @@ pub struct ExperimentReport {
     pub ideal_speedup: f64,
     /// Every mode, in run order.
     pub modes: Vec<ModeReport>,
+    /// Sentences a preset computed from its measurements (see [`verdict`]); empty for CPU and I/O runs.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }

@@ -15,6 +15,45 @@ pub enum Experiment {
     Io,
 }
 
+/// The preset experiments (`preset=` in the URL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// Cold worker and pool per run against the warm ones (fork vs spawn).
+    PoolStart,
+    /// One kernel at 1, 2, … threads and beyond, with an Amdahl fit.
+    Sweep,
+    /// Moving bytes to a worker by clone, transfer and shared memory.
+    Handoff,
+}
+
+impl Preset {
+    /// Every preset, in the order the page lists them.
+    pub const ALL: [Preset; 3] = [Preset::PoolStart, Preset::Sweep, Preset::Handoff];
+
+    /// The stable id used in `preset=` and `preset-<id>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::PoolStart => "pool-start",
+            Preset::Sweep => "sweep",
+            Preset::Handoff => "handoff",
+        }
+    }
+
+    /// Parses an id made by [`Preset::id`].
+    pub fn from_id(id: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|preset| preset.id() == id)
+    }
+
+    /// The button's label.
+    pub fn title(self) -> &'static str {
+        match self {
+            Preset::PoolStart => "Pool start cost (fork vs spawn)",
+            Preset::Sweep => "Scaling sweep (Amdahl)",
+            Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
+        }
+    }
+}
+
 /// The I/O experiment a URL or the form describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IoSettings {
@@ -118,6 +157,10 @@ pub struct ParsedSettings {
     pub settings: CpuSettings,
     /// The I/O settings, likewise.
     pub io: IoSettings,
+    /// The preset the URL opens, if any.
+    pub preset: Option<Preset>,
+    /// Whether to run that preset at once.
+    pub preset_autorun: bool,
     /// One human-readable note per ignored parameter.
     pub notes: Vec<String>,
 }
@@ -213,14 +256,32 @@ where
             Experiment::Cpu
         }
     };
-    let (settings, io) = match experiment {
-        Experiment::Cpu => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
-        Experiment::Io => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
+    let preset = match pairs.iter().rev().find(|(key, _)| key == "preset") {
+        None => None,
+        Some((_, value)) => {
+            let preset = Preset::from_id(value);
+            if preset.is_none() {
+                notes.push(format!("unknown or not yet built preset “{value}”"));
+            }
+            preset
+        }
     };
+    let (settings, io) = match (preset, experiment) {
+        // A preset URL runs the preset; the experiments keep their defaults.
+        (Some(_), _) => (CpuSettings::default(), IoSettings::default()),
+        (None, Experiment::Cpu) => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
+        (None, Experiment::Io) => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
+    };
+    let preset_autorun = preset.is_some()
+        && pairs
+            .iter()
+            .any(|(key, value)| key == "autorun" && matches!(value.as_str(), "1" | "true" | "yes"));
     ParsedSettings {
         experiment,
         settings,
         io,
+        preset,
+        preset_autorun,
         notes,
     }
 }
@@ -491,6 +552,19 @@ mod tests {
         ));
         assert_eq!(parsed.notes.len(), 4, "{:?}", parsed.notes);
         assert_eq!(parsed.io.targets, IoSettings::default().targets);
+    }
+
+    #[test]
+    fn presets_parse_and_unknown_ones_are_noted() {
+        let parsed = from_query(split("preset=sweep&autorun=1"));
+        assert_eq!(parsed.preset, Some(Preset::Sweep));
+        assert!(!parsed.settings.autorun, "autorun belongs to the preset");
+        assert!(parsed.preset_autorun);
+        let parsed = from_query(split("preset=warp"));
+        assert_eq!((parsed.preset, parsed.notes.len()), (None, 1));
+        for preset in Preset::ALL {
+            assert_eq!(Preset::from_id(preset.id()), Some(preset));
+        }
     }
 
     #[test]

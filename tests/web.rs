@@ -62,6 +62,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
         label: "sum-loop n=1000".to_owned(),
         permalink: String::new(),
         ideal_speedup: 2.0,
+        notes: Vec::new(),
         modes: vec![
             mode("main", &[40.0, 44.0, 38.0]),
             mode("worker", &[20.0, 30.0, 25.0]),

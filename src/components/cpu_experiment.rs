@@ -100,6 +100,7 @@ pub fn CpuExperiment(
             label: format!("{} n={}", spec.kernel.id(), spec.size),
             permalink: state::to_query(&settings),
             ideal_speedup,
+            notes: Vec::new(),
             modes: Vec::new(),
         };
         current.set(Some(report.clone()));

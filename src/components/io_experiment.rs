@@ -209,6 +209,7 @@ fn to_report(
             autorun: false,
         }),
         ideal_speedup: plan.count as f64,
+        notes: Vec::new(),
         modes,
     }
 }

@@ -60,8 +60,10 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
     let x = move |speedup: f64| label + (width - label - 10.0) * speedup / top;
     let height = row * bars.len() as f64 + 24.0;
     let ideal_name = match report.kind {
-        ExperimentKind::Cpu => format!("ideal {ideal:.0}× (pool threads)"),
+        ExperimentKind::Cpu | ExperimentKind::PoolStart => format!("ideal {ideal:.0}× (pool threads)"),
+        ExperimentKind::Sweep => format!("ideal {ideal:.0}× (cores)"),
         ExperimentKind::Io => format!("ideal {ideal:.0}× (N requests)"),
+        ExperimentKind::Handoff => "same speed".to_owned(),
     };
     view! {
         <svg data-testid="speedup-chart" class="speedup" viewBox=format!("0 0 {width} {height}") role="img" aria-label="Speedup on medians">

@@ -55,6 +55,9 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
         let kind = match report.kind {
             super::ExperimentKind::Cpu => "cpu",
             super::ExperimentKind::Io => "io",
+            super::ExperimentKind::PoolStart => "pool-start",
+            super::ExperimentKind::Sweep => "sweep",
+            super::ExperimentKind::Handoff => "handoff",
         };
         for mode in &report.modes {
             for (repeat_index, repeat) in mode.repeats.iter().enumerate() {
@@ -149,6 +152,7 @@ mod tests {
             label: "primes n=100".to_owned(),
             permalink: "kernel=primes&n=100".to_owned(),
             ideal_speedup: 2.0,
+            notes: Vec::new(),
             modes: vec![ModeReport {
                 mode: "pool".to_owned(),
                 repeats: vec![Repeat {

@@ -65,6 +65,34 @@ impl FrameGaps {
     }
 }
 
+/// Estimates Amdahl's serial fraction `s` from `(threads, time)` points, with the one-thread time as `T1`:
+/// `T(n) = T1·(s + (1 − s)/n)`, fitted by least squares on `T(n)/T1 − 1/n = s·(1 − 1/n)`. Points beyond
+/// `max_threads` (oversubscription) are left out: Amdahl's law does not model them. `None` without a one-thread
+/// point and at least one multi-threaded one.
+pub fn amdahl_serial_fraction(points: &[(u32, f64)], max_threads: u32) -> Option<f64> {
+    let one = points.iter().find(|(threads, _)| *threads == 1)?.1;
+    if !(one.is_finite() && one > 0.0) {
+        return None;
+    }
+    let (mut numerator, mut denominator) = (0.0, 0.0);
+    for &(threads, time) in points {
+        if threads < 2 || threads > max_threads || !time.is_finite() {
+            continue;
+        }
+        let inverse = 1.0 / f64::from(threads);
+        let x = 1.0 - inverse;
+        let y = time / one - inverse;
+        numerator += x * y;
+        denominator += x * x;
+    }
+    (denominator > 0.0).then(|| (numerator / denominator).clamp(0.0, 1.0))
+}
+
+/// The time Amdahl's law predicts at `threads` for serial fraction `serial` and one-thread time `one_ms`.
+pub fn amdahl_time(one_ms: f64, serial: f64, threads: u32) -> f64 {
+    one_ms * (serial + (1.0 - serial) / f64::from(threads.max(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +110,23 @@ mod tests {
         assert_eq!(Summary::of(&[4.0, 1.0, 3.0, 2.0]).map(|s| s.median), Some(2.5));
         assert_eq!(Summary::of(&[f64::NAN]), None);
         assert_eq!(Summary::of(&[]), None);
+    }
+
+    #[test]
+    fn the_amdahl_fit_recovers_a_known_serial_fraction() {
+        for serial in [0.0, 0.1, 0.25, 0.6] {
+            let points: Vec<(u32, f64)> = (1..=8)
+                .map(|threads| (threads, amdahl_time(400.0, serial, threads)))
+                .chain([(16, 999.0)])
+                .collect();
+            let fitted = amdahl_serial_fraction(&points, 8).unwrap();
+            assert!((fitted - serial).abs() < 1e-9, "{serial} → {fitted}");
+        }
+        // Noisy data still lands near the truth.
+        let noisy = [(1, 1000.0), (2, 610.0), (3, 470.0), (4, 395.0)];
+        let fitted = amdahl_serial_fraction(&noisy, 4).unwrap();
+        assert!((fitted - 0.2).abs() < 0.03, "{fitted}");
+        assert_eq!(amdahl_serial_fraction(&[(2, 5.0)], 4), None);
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! Preset experiments, each with its own controls, drawn on the timeline and explained by the verdict:
+//! pool start cost, the scaling sweep and the hand-off cost.
+
+pub mod handoff;
+pub mod pool_start;
+pub mod sweep;
+
+use leptos::prelude::*;
+
+use crate::kernels::{Kernel, KernelSpec};
+use crate::state::{self, Preset};
+
+/// Kernel and size fields shared by the CPU presets; yields a validated spec or the reason it is invalid.
+pub(crate) fn kernel_fields(initial: KernelSpec) -> (impl IntoView, Memo<Result<KernelSpec, String>>) {
+    let kernel = RwSignal::new(initial.kernel);
+    let size_text = RwSignal::new(initial.size.to_string());
+    let spec = Memo::new(move |_| {
+        let size = state::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
+        let spec = KernelSpec {
+            kernel: kernel.get(),
+            size,
+            tasks: initial.tasks,
+        };
+        spec.validate().map_err(|error| error.to_string())?;
+        Ok(spec)
+    });
+    let view = view! {
+        <label>
+            "Kernel "
+            <select
+                data-testid="preset-kernel"
+                prop:value=move || kernel.get().id()
+                on:change=move |event| {
+                    if let Some(chosen) = Kernel::from_id(&event_target_value(&event)) {
+                        kernel.set(chosen);
+                        size_text.set(chosen.default_size().to_string());
+                    }
+                }
+            >
+                {Kernel::ALL
+                    .iter()
+                    .map(|option| {
+                        view! {
+                            <option value=option.id() selected=move || kernel.get() == *option>
+                                {option.id()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        <label>
+            "Size "
+            <input
+                data-testid="preset-size"
+                type="text"
+                inputmode="numeric"
+                prop:value=move || size_text.get()
+                on:input=move |event| size_text.set(event_target_value(&event))
+            />
+            <span class="hint">{move || kernel.get().size_meaning()}</span>
+        </label>
+    };
+    (view, spec)
+}
+
+/// A numeric field bounded to `min..=max`; yields the value or the reason it is invalid.
+pub(crate) fn number_field(
+    test_id: &'static str,
+    label: &'static str,
+    initial: u32,
+    (min, max): (u32, u32),
+) -> (impl IntoView, Memo<Result<u32, String>>) {
+    let text = RwSignal::new(initial.to_string());
+    let value = Memo::new(move |_| {
+        state::parse_bounded(&text.get(), u64::from(min), u64::from(max))
+            .map(|value| value as u32)
+            .map_err(|error| format!("{label}: {error}"))
+    });
+    let view = view! {
+        <label>
+            {label}
+            <input
+                data-testid=test_id
+                type="text"
+                inputmode="numeric"
+                prop:value=move || text.get()
+                on:input=move |event| text.set(event_target_value(&event))
+            />
+        </label>
+    };
+    (view, value)
+}
+
+/// The preset buttons and the chosen preset's panel.
+#[component]
+pub fn PresetPanel(
+    /// The preset the URL opened, if any.
+    initial: Option<Preset>,
+    /// Whether to run it at once.
+    autorun: bool,
+) -> impl IntoView {
+    let chosen = RwSignal::new(initial);
+    let autorun_left = StoredValue::new(autorun);
+    view! {
+        <section class="panel presets" aria-label="Presets" id="presets">
+            <h2>"Presets"</h2>
+            <p class="hint">"Experiments beyond the basics, each with its own controls."</p>
+            <p class="preset-buttons">
+                {Preset::ALL
+                    .iter()
+                    .map(|&preset| {
+                        view! {
+                            <button
+                                type="button"
+                                data-testid=format!("preset-{}", preset.id())
+                                class:chosen=move || chosen.get() == Some(preset)
+                                on:click=move |_| chosen.set(Some(preset))
+                            >
+                                {preset.title()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </p>
+            {move || match chosen.get() {
+                None => ().into_any(),
+                Some(preset) => {
+                    // Only the preset the URL opened runs by itself, and only the first time it is shown.
+                    let run_now = autorun_left.get_value() && Some(preset) == initial;
+                    autorun_left.set_value(false);
+                    match preset {
+                        Preset::PoolStart => view! { <pool_start::PoolStartPreset autorun=run_now/> }.into_any(),
+                        Preset::Sweep => view! { <sweep::SweepPreset autorun=run_now/> }.into_any(),
+                        Preset::Handoff => view! { <handoff::HandoffPreset autorun=run_now/> }.into_any(),
+                    }
+                }
+            }}
+        </section>
+    }
+}

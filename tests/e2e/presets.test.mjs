@@ -1,0 +1,77 @@
+// The presets end to end: pool start cost, the scaling sweep and the hand-off cost, each by URL and by button.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const idle = (page) =>
+  page.waitForFunction(() => {
+    const button = document.querySelector('[data-testid="preset-run"]');
+    return button && !button.textContent.includes('Running') && document.querySelector('[data-testid="verdict"]');
+  }, null, { timeout: 180_000 });
+
+test('pool start: cold runs break down their start-up, and small work loses to one thread', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?preset=pool-start&autorun=1`);
+  await poolState(page);
+  await idle(page);
+  const cold = page.getByTestId('cold-start');
+  for (const phase of ['spawnMs', 'instantiateMs', 'threadsReadyMs']) {
+    const value = Number(await cold.evaluate((element, key) => element.dataset[key], phase));
+    assert.ok(value > 0, `${phase} = ${value}`);
+  }
+  const rows = await resultRows(page, 3);
+  assert.deepEqual(rows.map((row) => row.mode), ['cold-pool', 'warm-pool', 'warm-worker']);
+  assert.equal(new Set(rows.map((row) => row.result)).size, 1, 'one answer');
+  const byMode = Object.fromEntries(rows.map((row) => [row.mode, Number(row.medianMs)]));
+  assert.ok(byMode['cold-pool'] > byMode['warm-pool'], 'a cold pool costs more than a warm one');
+  const lanes = await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane));
+  assert.ok(lanes.includes('worker'));
+  assert.match(await page.getByTestId('verdict').textContent(), /Starting a pool from nothing cost \d/);
+  browser.assertNoPageErrors();
+});
+
+test('sweep: a point per thread count, oversubscription included, and an Amdahl fit', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/`);
+  const { threads: cores } = await poolState(page);
+  await page.getByTestId('preset-sweep').click();
+  await page.getByTestId('preset-size').fill('5000000');
+  await page.getByTestId('preset-repeats').fill('1');
+  await page.getByTestId('preset-run').click();
+  await idle(page);
+  const points = await page.$$eval('[data-testid="sweep-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
+  const counts = points.map((point) => Number(point.threads));
+  assert.deepEqual(counts, [...new Set([...Array.from({ length: cores }, (_, i) => i + 1), cores + 1, 2 * cores])]);
+  for (const point of points) assert.ok(Number(point.ms) > 0);
+  const serial = Number(await page.getByTestId('amdahl-serial-fraction').getAttribute('data-value'));
+  assert.ok(serial >= 0 && serial <= 1, `serial fraction ${serial}`);
+  assert.match(await page.getByTestId('verdict').textContent(), /Amdahl fit/);
+  browser.assertNoPageErrors();
+});
+
+test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?preset=handoff&autorun=1`);
+  await page.getByTestId('preset-repeats').fill('2');
+  await idle(page);
+  const points = await page.$$eval('[data-testid="handoff-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
+  assert.equal(points.length, 27, 'three methods × nine sizes');
+  assert.deepEqual([...new Set(points.map((point) => point.method))], ['clone', 'transfer', 'shared']);
+  assert.equal(Math.max(...points.map((point) => Number(point.bytes))), 64 * 1024 * 1024);
+  for (const point of points) assert.ok(Number(point.ms) > 0, JSON.stringify(point));
+  assert.match(await page.getByTestId('verdict').textContent(), /structured clone took/);
+  browser.assertNoPageErrors();
+});
