@@ -12,6 +12,7 @@ pub mod modes;
 pub mod protocol;
 pub mod report;
 pub mod state;
+pub mod stream;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

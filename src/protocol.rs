@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
+use crate::stream::StreamStats;
 
 /// A job identifier, unique per bridge, that matches a response to its request.
 pub type JobId = u32;
@@ -20,6 +21,19 @@ pub enum ComputeRequest {
         spec: KernelSpec,
         /// Sequential in the worker, or on the pool.
         strategy: Strategy,
+    },
+    /// Process the next batch of a streamed body (the bridge attaches the bytes as a transferred
+    /// `Uint8Array`, so no structured clone copies them).
+    StreamBatch {
+        /// Echoed in the [`ComputeResponse::StreamProgress`].
+        job: JobId,
+        /// Which stream the batch belongs to.
+        stream: u32,
+        /// Whether this batch starts the stream (resets its state).
+        first: bool,
+        /// The batch.
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
     },
     /// Answer at once: measures the round trip through the protocol.
     Ping {
@@ -63,6 +77,15 @@ pub enum ComputeResponse {
     Pong {
         /// The ping's job id.
         job: JobId,
+    },
+    /// A stream batch was processed; the stats cover the stream so far.
+    StreamProgress {
+        /// The batch's job id.
+        job: JobId,
+        /// Everything processed so far.
+        stats: StreamStats,
+        /// The worker's wasm memory size after the batch, in bytes.
+        memory_bytes: f64,
     },
     /// A job was refused.
     Failed {

@@ -165,6 +165,8 @@ pub enum ExperimentKind {
     Sweep,
     /// The hand-off preset: moving bytes to a worker by clone, transfer and shared memory.
     Handoff,
+    /// The pipeline preset: fetch then process, in sequence, in two phases, or pipelined.
+    Pipeline,
 }
 
 /// Everything one press of Run measured.

@@ -24,11 +24,18 @@ pub enum Preset {
     Sweep,
     /// Moving bytes to a worker by clone, transfer and shared memory.
     Handoff,
+    /// Fetch-then-process: sequential, in two phases, or pipelined.
+    Pipeline,
 }
 
 impl Preset {
     /// Every preset, in the order the page lists them.
-    pub const ALL: [Preset; 3] = [Preset::PoolStart, Preset::Sweep, Preset::Handoff];
+    pub const ALL: [Preset; 4] = [
+        Preset::Pipeline,
+        Preset::PoolStart,
+        Preset::Sweep,
+        Preset::Handoff,
+    ];
 
     /// The stable id used in `preset=` and `preset-<id>`.
     pub fn id(self) -> &'static str {
@@ -36,6 +43,7 @@ impl Preset {
             Preset::PoolStart => "pool-start",
             Preset::Sweep => "sweep",
             Preset::Handoff => "handoff",
+            Preset::Pipeline => "pipeline",
         }
     }
 
@@ -50,6 +58,7 @@ impl Preset {
             Preset::PoolStart => "Pool start cost (fork vs spawn)",
             Preset::Sweep => "Scaling sweep (Amdahl)",
             Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
+            Preset::Pipeline => "Mixed pipeline (fetch → process)",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! pool start cost, the scaling sweep and the hand-off cost.
 
 pub mod handoff;
+pub mod pipeline;
 pub mod pool_start;
 pub mod sweep;
 
@@ -133,6 +134,7 @@ pub fn PresetPanel(
                         Preset::PoolStart => view! { <pool_start::PoolStartPreset autorun=run_now/> }.into_any(),
                         Preset::Sweep => view! { <sweep::SweepPreset autorun=run_now/> }.into_any(),
                         Preset::Handoff => view! { <handoff::HandoffPreset autorun=run_now/> }.into_any(),
+                        Preset::Pipeline => view! { <pipeline::PipelinePreset autorun=run_now/> }.into_any(),
                     }
                 }
             }}

@@ -58,6 +58,7 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
             super::ExperimentKind::PoolStart => "pool-start",
             super::ExperimentKind::Sweep => "sweep",
             super::ExperimentKind::Handoff => "handoff",
+            super::ExperimentKind::Pipeline => "pipeline",
         };
         for mode in &report.modes {
             for (repeat_index, repeat) in mode.repeats.iter().enumerate() {

@@ -52,7 +52,10 @@ pub fn verdict(report: &ExperimentReport) -> Vec<String> {
     match report.kind {
         ExperimentKind::Cpu => cpu_sentences(report, &mut sentences),
         ExperimentKind::Io => io_sentences(report, &mut sentences),
-        ExperimentKind::PoolStart | ExperimentKind::Sweep | ExperimentKind::Handoff => {}
+        ExperimentKind::PoolStart
+        | ExperimentKind::Sweep
+        | ExperimentKind::Handoff
+        | ExperimentKind::Pipeline => {}
     }
     sentences.extend(report.notes.iter().cloned());
     freeze_sentences(report, &mut sentences);
@@ -126,6 +129,47 @@ pub fn sweep_notes(points: &[(u32, f64)], cores: u32, serial: Option<f64>) -> Ve
         notes.push(format!(
             "Oversubscribed to {threads} threads on {cores} cores it took {ms:.1} ms ({change:+.0}% against \
              {cores} threads): more threads than cores only take turns."
+        ));
+    }
+    notes
+}
+
+/// The pipeline's findings: how much overlapping fetches with processing saved.
+pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
+    let wall = |mode: &str| {
+        find(report, mode)
+            .and_then(ModeReport::summary)
+            .map(|summary| summary.median)
+    };
+    let busy = |mode: &str, lane: fn(&super::Lane) -> bool| {
+        find(report, mode)
+            .and_then(ModeReport::shown_repeat)
+            .map(|repeat| {
+                repeat
+                    .spans
+                    .iter()
+                    .filter(|span| lane(&span.lane))
+                    .map(super::Span::duration_ms)
+                    .sum::<f64>()
+            })
+    };
+    let mut notes = Vec::new();
+    if let (Some(two_phase), Some(pipelined)) = (wall("fetch-then-process"), wall("pipelined"))
+        && pipelined > 0.0
+    {
+        notes.push(format!(
+            "Pipelined took {pipelined:.0} ms against {two_phase:.0} ms for fetch-then-process ({:.2}×): the \
+             worker computed while later fetches were still waiting on the network.",
+            two_phase / pipelined
+        ));
+    }
+    if let (Some(sequential), Some(cpu)) = (
+        wall("sequential"),
+        busy("sequential", |lane| *lane == super::Lane::Worker),
+    ) {
+        notes.push(format!(
+            "Sequentially, {sequential:.0} ms passed of which only {cpu:.0} ms was computing: the rest was \
+             waiting, one request at a time."
         ));
     }
     notes

@@ -12,6 +12,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::protocol::{ComputeRequest, ComputeResponse, JobId};
+use crate::stream::StreamStats;
 use crate::timing::now_ms;
 use crate::worker::host::to_js;
 
@@ -82,8 +83,16 @@ pub struct JobReply {
     pub output: KernelOutput,
 }
 
-/// Replies awaited by job id: `Some(reply)` for jobs, `None` for pongs.
-type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<Option<JobReply>, WorkerError>>>>>;
+/// A reply the page awaits, by kind.
+#[derive(Clone, Debug, PartialEq)]
+enum Reply {
+    Job(JobReply),
+    Pong,
+    Stream(StreamStats, f64),
+}
+
+/// Replies awaited by job id.
+type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<Reply, WorkerError>>>>>;
 type ReadySender = Rc<RefCell<Option<oneshot::Sender<Result<ComputeResponse, WorkerError>>>>>;
 
 /// The page's handle on the compute worker. Dropping it terminates the worker.
@@ -184,10 +193,51 @@ impl ComputeBridge {
         receiver
             .await
             .map_err(|_| WorkerError::Crashed("the worker went away during the ping".to_owned()))?
-            .map(|_| ())
+            .and_then(|reply| match reply {
+                Reply::Pong => Ok(()),
+                other => Err(WorkerError::Protocol(format!("{other:?} answered a ping"))),
+            })
     }
 
-    fn enqueue(&self) -> (JobId, oneshot::Receiver<Result<Option<JobReply>, WorkerError>>) {
+    /// Hands one batch of a streamed body to the worker, transferring its buffer (the page loses it; nothing is
+    /// cloned), and waits for the stream's stats so far and the worker's memory size.
+    ///
+    /// # Errors
+    /// [`WorkerError::Crashed`] when the worker dies, [`WorkerError::Protocol`] when the message can't be built.
+    pub async fn stream_batch(
+        &self,
+        stream: u32,
+        first: bool,
+        batch: &js_sys::Uint8Array,
+    ) -> Result<(StreamStats, f64), WorkerError> {
+        let (job, receiver) = self.enqueue();
+        let request = ComputeRequest::StreamBatch {
+            job,
+            stream,
+            first,
+            bytes: Vec::new(),
+        };
+        let posted = to_js(&request).map_err(JsValue::from).and_then(|message| {
+            js_sys::Reflect::set(&message, &"bytes".into(), batch)?;
+            self.worker
+                .post_message_with_transfer(&message, &js_sys::Array::of1(&batch.buffer()))
+        });
+        if let Err(error) = posted {
+            self.pending.borrow_mut().remove(&job);
+            return Err(WorkerError::Protocol(describe(&error)));
+        }
+        receiver
+            .await
+            .map_err(|_| WorkerError::Crashed("the worker went away during a stream batch".to_owned()))?
+            .and_then(|reply| match reply {
+                Reply::Stream(stats, memory) => Ok((stats, memory)),
+                other => Err(WorkerError::Protocol(format!(
+                    "{other:?} answered a stream batch"
+                ))),
+            })
+    }
+
+    fn enqueue(&self) -> (JobId, oneshot::Receiver<Result<Reply, WorkerError>>) {
         let job = self.next_job.get();
         self.next_job.set(job.wrapping_add(1));
         let (sender, receiver) = oneshot::channel();
@@ -214,8 +264,11 @@ impl ComputeBridge {
         self.post(&ComputeRequest::Run { job, spec, strategy }, job)?;
         receiver
             .await
-            .map_err(|_| WorkerError::Crashed("the worker went away during the job".to_owned()))??
-            .ok_or_else(|| WorkerError::Protocol("a pong answered a job".to_owned()))
+            .map_err(|_| WorkerError::Crashed("the worker went away during the job".to_owned()))?
+            .and_then(|reply| match reply {
+                Reply::Job(reply) => Ok(reply),
+                other => Err(WorkerError::Protocol(format!("{other:?} answered a job"))),
+            })
     }
 }
 
@@ -241,13 +294,18 @@ fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, r
             output,
         } => (
             job,
-            Ok(Some(JobReply {
+            Ok(Reply::Job(JobReply {
                 started_ms,
                 finished_ms,
                 output,
             })),
         ),
-        ComputeResponse::Pong { job } => (job, Ok(None)),
+        ComputeResponse::Pong { job } => (job, Ok(Reply::Pong)),
+        ComputeResponse::StreamProgress {
+            job,
+            stats,
+            memory_bytes,
+        } => (job, Ok(Reply::Stream(stats, memory_bytes))),
         ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
         handshake @ (ComputeResponse::Ready { .. } | ComputeResponse::InitFailed { .. }) => {
             if let Some(sender) = ready.borrow_mut().take() {

@@ -6,6 +6,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::kernels;
 use crate::protocol::{ComputeRequest, ComputeResponse};
+use crate::stream::StreamStats;
 use crate::timing::now_ms;
 
 /// Serialises a response the way both sides expect: 64-bit integers as `BigInt`, structs as plain objects.
@@ -22,8 +23,43 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     }
 }
 
+thread_local! {
+    /// Streams being processed in this worker, by id.
+    static STREAMS: std::cell::RefCell<std::collections::HashMap<u32, StreamStats>> = std::cell::RefCell::default();
+}
+
+fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|memory| js_sys::Reflect::get(&memory.buffer(), &"byteLength".into()).ok())
+        .and_then(|length| length.as_f64())
+        .unwrap_or(0.0)
+}
+
 fn handle(request: ComputeRequest) -> ComputeResponse {
     match request {
+        ComputeRequest::StreamBatch {
+            job,
+            stream,
+            first,
+            mut bytes,
+        } => {
+            let stats = STREAMS.with(|streams| {
+                let mut streams = streams.borrow_mut();
+                if first {
+                    streams.insert(stream, StreamStats::new());
+                }
+                let stats = streams.entry(stream).or_insert_with(StreamStats::new);
+                stats.process(&mut bytes);
+                *stats
+            });
+            ComputeResponse::StreamProgress {
+                job,
+                stats,
+                memory_bytes: memory_bytes(),
+            }
+        }
         ComputeRequest::Ping { job } => ComputeResponse::Pong { job },
         ComputeRequest::Run { job, spec, strategy } => {
             let started_ms = now_ms();

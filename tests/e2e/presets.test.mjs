@@ -75,3 +75,21 @@ test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB', async (
   assert.match(await page.getByTestId('verdict').textContent(), /structured clone took/);
   browser.assertNoPageErrors();
 });
+
+test('pipeline: handing each response to the worker as it arrives beats fetching everything first', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?preset=pipeline&autorun=1`);
+  await poolState(page);
+  await idle(page);
+  const rows = await resultRows(page, 3);
+  assert.deepEqual(rows.map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
+  assert.equal(new Set(rows.map((row) => row.result)).size, 1, `one answer: ${rows.map((row) => row.result)}`);
+  assert.match(rows[0].result, /^10 items/);
+  const wall = Object.fromEntries(rows.map((row) => [row.mode, Number(row.wallMs)]));
+  assert.ok(wall.pipelined < wall['fetch-then-process'], `pipelined ${wall.pipelined} vs ${wall['fetch-then-process']} ms`);
+  assert.ok(wall['fetch-then-process'] < wall.sequential);
+  const lanes = new Set(await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane)));
+  assert.ok(lanes.has('worker') && lanes.has('request-9'));
+  assert.match(await page.getByTestId('verdict').textContent(), /Pipelined took \d+ ms/);
+  browser.assertNoPageErrors();
+});
