@@ -167,6 +167,8 @@ pub enum ExperimentKind {
     Handoff,
     /// The pipeline preset: fetch then process, in sequence, in two phases, or pipelined.
     Pipeline,
+    /// The streaming preset: batches as they arrive against buffering the whole body.
+    Stream,
 }
 
 /// Everything one press of Run measured.

@@ -26,12 +26,15 @@ pub enum Preset {
     Handoff,
     /// Fetch-then-process: sequential, in two phases, or pipelined.
     Pipeline,
+    /// A large body processed in batches as it arrives, against buffering it.
+    Stream,
 }
 
 impl Preset {
     /// Every preset, in the order the page lists them.
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 5] = [
         Preset::Pipeline,
+        Preset::Stream,
         Preset::PoolStart,
         Preset::Sweep,
         Preset::Handoff,
@@ -44,6 +47,7 @@ impl Preset {
             Preset::Sweep => "sweep",
             Preset::Handoff => "handoff",
             Preset::Pipeline => "pipeline",
+            Preset::Stream => "stream",
         }
     }
 
@@ -59,6 +63,7 @@ impl Preset {
             Preset::Sweep => "Scaling sweep (Amdahl)",
             Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
             Preset::Pipeline => "Mixed pipeline (fetch → process)",
+            Preset::Stream => "Streaming in batches",
         }
     }
 }

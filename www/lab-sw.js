@@ -1,11 +1,19 @@
-// Lanes' lab service worker: a latency endpoint that needs no network and works on any static host.
+// Lanes' lab service worker: a latency endpoint and a streaming endpoint that need no network and work on any
+// static host.
 //
 //   GET <scope>lab/delay?ms=300&bytes=1024&status=200&jitter=0&fail=0&seed=1&i=0
 //
 // answers after `ms` (+ a seeded random share of `jitter`) milliseconds with a `bytes`-long text body and the
 // given status; with probability `fail` it answers 503 instead. The random numbers come from mulberry32 seeded by
-// `seed` and the request index `i`, so a run is reproducible. Every other request passes through untouched.
+// `seed` and the request index `i`, so a run is reproducible.
+//
+//   GET <scope>lab/stream?mib=64&mibps=64
+//
+// streams a generated text body of `mib` MiB (64-byte lowercase lines) in 64 KiB chunks, paced to `mibps` MiB/s.
+// Every other request passes through untouched.
 const LAB_PATH = `${new URL(self.registration.scope).pathname}lab/delay`;
+const STREAM_PATH = `${new URL(self.registration.scope).pathname}lab/stream`;
+const MAX_STREAM_MIB = 1024;
 const MAX_BYTES = 64 * 1024 * 1024;
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -13,9 +21,9 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (url.origin === self.location.origin && url.pathname === LAB_PATH && event.request.method === 'GET') {
-    event.respondWith(delayed(url.searchParams, event.request.signal));
-  }
+  if (url.origin !== self.location.origin || event.request.method !== 'GET') return;
+  if (url.pathname === LAB_PATH) event.respondWith(delayed(url.searchParams, event.request.signal));
+  else if (url.pathname === STREAM_PATH) event.respondWith(streamed(url.searchParams));
 });
 
 function mulberry32(seed) {
@@ -68,6 +76,41 @@ async function delayed(params, signal) {
       'Cache-Control': 'no-store',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Lanes-Delay-Ms': delay.toFixed(1),
+    },
+  });
+}
+
+function streamed(params) {
+  const total = Math.floor(number(params, 'mib', 64, 0, MAX_STREAM_MIB) * 1024 * 1024);
+  const bytesPerMs = (number(params, 'mibps', 64, 0.01, 100_000) * 1024 * 1024) / 1000;
+  const chunk = 64 * 1024;
+  const template = body(chunk);
+  let sent = 0;
+  let started = 0;
+  const stream = new ReadableStream(
+    {
+      async pull(controller) {
+        if (sent === 0) started = performance.now();
+        if (sent >= total) {
+          controller.close();
+          return;
+        }
+        const size = Math.min(chunk, total - sent);
+        const wait = started + (sent + size) / bytesPerMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        controller.enqueue(template.slice(0, size));
+        sent += size;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(total),
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Resource-Policy': 'same-origin',
     },
   });
 }

@@ -4,6 +4,7 @@
 pub mod handoff;
 pub mod pipeline;
 pub mod pool_start;
+pub mod stream;
 pub mod sweep;
 
 use leptos::prelude::*;
@@ -135,6 +136,7 @@ pub fn PresetPanel(
                         Preset::Sweep => view! { <sweep::SweepPreset autorun=run_now/> }.into_any(),
                         Preset::Handoff => view! { <handoff::HandoffPreset autorun=run_now/> }.into_any(),
                         Preset::Pipeline => view! { <pipeline::PipelinePreset autorun=run_now/> }.into_any(),
+                        Preset::Stream => view! { <stream::StreamPreset autorun=run_now/> }.into_any(),
                     }
                 }
             }}

@@ -63,7 +63,9 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
         ExperimentKind::Cpu | ExperimentKind::PoolStart => format!("ideal {ideal:.0}× (pool threads)"),
         ExperimentKind::Sweep => format!("ideal {ideal:.0}× (cores)"),
         ExperimentKind::Io => format!("ideal {ideal:.0}× (N requests)"),
-        ExperimentKind::Handoff | ExperimentKind::Pipeline => "same speed".to_owned(),
+        ExperimentKind::Handoff | ExperimentKind::Pipeline | ExperimentKind::Stream => {
+            "same speed".to_owned()
+        }
     };
     view! {
         <svg data-testid="speedup-chart" class="speedup" viewBox=format!("0 0 {width} {height}") role="img" aria-label="Speedup on medians">

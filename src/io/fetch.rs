@@ -3,6 +3,7 @@
 
 use futures::future::{Either, select};
 use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal, RequestCache};
 
 use crate::io::{FetchError, check_target};
@@ -111,4 +112,74 @@ fn map_error(error: gloo_net::Error) -> FetchError {
         gloo_net::Error::JsError(error) => FetchError::Network(error.message),
         other => FetchError::Network(other.to_string()),
     }
+}
+
+/// A response body read chunk by chunk as it arrives.
+pub struct BodyReader {
+    reader: web_sys::ReadableStreamDefaultReader,
+}
+
+impl BodyReader {
+    /// The next chunk as the browser delivered it, or `None` at the end of the body.
+    ///
+    /// # Errors
+    /// [`FetchError::Network`] when the stream fails.
+    pub async fn next_chunk(&self) -> Result<Option<js_sys::Uint8Array>, FetchError> {
+        let step = wasm_bindgen_futures::JsFuture::from(self.reader.read())
+            .await
+            .map_err(|error| FetchError::Network(format!("{error:?}")))?;
+        let done = js_sys::Reflect::get(&step, &"done".into()).is_ok_and(|done| done.is_truthy());
+        if done {
+            return Ok(None);
+        }
+        js_sys::Reflect::get(&step, &"value".into())
+            .ok()
+            .and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok())
+            .map(Some)
+            .ok_or_else(|| {
+                FetchError::Network("the body stream yielded something other than bytes".to_owned())
+            })
+    }
+}
+
+async fn send_ok(url: &str) -> Result<gloo_net::http::Response, FetchError> {
+    let url = resolve(url)?;
+    let response = Request::get(&url)
+        .cache(RequestCache::NoStore)
+        .send()
+        .await
+        .map_err(map_error)?;
+    if response.status() >= 400 {
+        return Err(FetchError::Http(response.status()));
+    }
+    Ok(response)
+}
+
+/// Starts a request and returns its body as a stream of chunks, as soon as the headers are in.
+///
+/// # Errors
+/// Every failure as a [`FetchError`].
+pub async fn open_body(target: &str) -> Result<BodyReader, FetchError> {
+    let response = send_ok(target).await?;
+    let body = response
+        .body()
+        .ok_or_else(|| FetchError::Network("the response has no body".to_owned()))?;
+    Ok(BodyReader {
+        reader: body.get_reader().unchecked_into(),
+    })
+}
+
+/// Fetches the whole body into one JS buffer (outside wasm memory) before returning.
+///
+/// # Errors
+/// Every failure as a [`FetchError`].
+pub async fn fetch_whole_body(target: &str) -> Result<js_sys::Uint8Array, FetchError> {
+    let response = send_ok(target).await?;
+    let buffer = web_sys::Response::from(response)
+        .array_buffer()
+        .map_err(|error| FetchError::Network(format!("{error:?}")))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
+        .await
+        .map_err(|error| FetchError::Network(format!("{error:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer))
 }

@@ -59,6 +59,7 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
             super::ExperimentKind::Sweep => "sweep",
             super::ExperimentKind::Handoff => "handoff",
             super::ExperimentKind::Pipeline => "pipeline",
+            super::ExperimentKind::Stream => "stream",
         };
         for mode in &report.modes {
             for (repeat_index, repeat) in mode.repeats.iter().enumerate() {

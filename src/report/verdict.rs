@@ -55,7 +55,8 @@ pub fn verdict(report: &ExperimentReport) -> Vec<String> {
         ExperimentKind::PoolStart
         | ExperimentKind::Sweep
         | ExperimentKind::Handoff
-        | ExperimentKind::Pipeline => {}
+        | ExperimentKind::Pipeline
+        | ExperimentKind::Stream => {}
     }
     sentences.extend(report.notes.iter().cloned());
     freeze_sentences(report, &mut sentences);
@@ -170,6 +171,27 @@ pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
         notes.push(format!(
             "Sequentially, {sequential:.0} ms passed of which only {cpu:.0} ms was computing: the rest was \
              waiting, one request at a time."
+        ));
+    }
+    notes
+}
+
+/// The streaming preset's findings from `(mode, first result ms, total ms, peak worker memory bytes)`.
+pub fn stream_notes(modes: &[(&str, f64, f64, f64)]) -> Vec<String> {
+    let find = |name: &str| modes.iter().find(|(mode, ..)| *mode == name);
+    let mut notes = Vec::new();
+    if let (Some(&(_, first, total, memory)), Some(&(_, buffered_first, buffered_total, buffered_memory))) =
+        (find("streamed"), find("buffered"))
+    {
+        notes.push(format!(
+            "Streamed, the first result came after {first:.0} ms; buffered, after {buffered_first:.0} ms — the \
+             whole body had to arrive first. Totals: {total:.0} vs {buffered_total:.0} ms."
+        ));
+        notes.push(format!(
+            "The worker needed {:.1} MiB of memory streaming and {:.1} MiB buffering: batches keep memory flat \
+             whatever the body's size.",
+            memory / 1_048_576.0,
+            buffered_memory / 1_048_576.0
         ));
     }
     notes

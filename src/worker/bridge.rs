@@ -200,16 +200,18 @@ impl ComputeBridge {
     }
 
     /// Hands one batch of a streamed body to the worker, transferring its buffer (the page loses it; nothing is
-    /// cloned), and waits for the stream's stats so far and the worker's memory size.
+    /// cloned). The batch is posted before this returns; the returned future resolves with the stream's stats
+    /// so far and the worker's memory size, so the caller can time the UI thread's share alone.
     ///
     /// # Errors
-    /// [`WorkerError::Crashed`] when the worker dies, [`WorkerError::Protocol`] when the message can't be built.
-    pub async fn stream_batch(
+    /// [`WorkerError::Protocol`] when the message can't be built or posted; the future fails with
+    /// [`WorkerError::Crashed`] when the worker dies.
+    pub fn stream_batch(
         &self,
         stream: u32,
         first: bool,
         batch: &js_sys::Uint8Array,
-    ) -> Result<(StreamStats, f64), WorkerError> {
+    ) -> Result<impl Future<Output = Result<(StreamStats, f64), WorkerError>> + use<>, WorkerError> {
         let (job, receiver) = self.enqueue();
         let request = ComputeRequest::StreamBatch {
             job,
@@ -226,15 +228,17 @@ impl ComputeBridge {
             self.pending.borrow_mut().remove(&job);
             return Err(WorkerError::Protocol(describe(&error)));
         }
-        receiver
-            .await
-            .map_err(|_| WorkerError::Crashed("the worker went away during a stream batch".to_owned()))?
-            .and_then(|reply| match reply {
-                Reply::Stream(stats, memory) => Ok((stats, memory)),
-                other => Err(WorkerError::Protocol(format!(
-                    "{other:?} answered a stream batch"
-                ))),
-            })
+        Ok(async move {
+            receiver
+                .await
+                .map_err(|_| WorkerError::Crashed("the worker went away during a stream batch".to_owned()))?
+                .and_then(|reply| match reply {
+                    Reply::Stream(stats, memory) => Ok((stats, memory)),
+                    other => Err(WorkerError::Protocol(format!(
+                        "{other:?} answered a stream batch"
+                    ))),
+                })
+        })
     }
 
     fn enqueue(&self) -> (JobId, oneshot::Receiver<Result<Reply, WorkerError>>) {

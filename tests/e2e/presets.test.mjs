@@ -93,3 +93,26 @@ test('pipeline: handing each response to the worker as it arrives beats fetching
   assert.match(await page.getByTestId('verdict').textContent(), /Pipelined took \d+ ms/);
   browser.assertNoPageErrors();
 });
+
+test('stream: batches give the buffered answer, the first result much sooner, and flat memory', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?preset=stream&autorun=1`);
+  await poolState(page);
+  await idle(page);
+  const rows = await resultRows(page, 2);
+  assert.deepEqual(rows.map((row) => row.mode), ['streamed', 'buffered']);
+  assert.equal(rows[0].result, rows[1].result, 'streamed checksum = buffered checksum');
+  assert.match(rows[0].result, /^1048576 lines/, '64 MiB of 64-byte lines');
+  const progress = page.getByTestId('progress');
+  assert.equal(await progress.getAttribute('data-bytes-arrived'), String(64 * 1024 * 1024));
+  assert.equal(await progress.getAttribute('data-bytes-processed'), String(64 * 1024 * 1024));
+  const stream = Object.fromEntries(
+    await page.$$eval('[data-testid="stream-row"]', (trs) => trs.map((tr) => [tr.dataset.mode, { ...tr.dataset }])),
+  );
+  assert.ok(Number(stream.streamed.firstResultMs) < Number(stream.buffered.firstResultMs) / 2);
+  assert.ok(Number(stream.streamed.batches) > 10);
+  assert.ok(Number(stream.streamed.peakMemoryBytes) < Number(stream.buffered.peakMemoryBytes));
+  assert.ok(Number(await page.getByTestId('peak-memory').getAttribute('data-bytes')) > 0);
+  assert.match(await page.getByTestId('verdict').textContent(), /Streamed, the first result came after \d+ ms/);
+  browser.assertNoPageErrors();
+});
