@@ -9,6 +9,7 @@ pub mod charts;
 pub mod io;
 pub mod kernels;
 pub mod modes;
+pub mod pipeline;
 pub mod protocol;
 pub mod report;
 pub mod state;

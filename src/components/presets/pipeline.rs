@@ -1,12 +1,11 @@
 //! The mixed pipeline (the lesson's thread pool for fetch-then-process): N items, each fetched from the latency
-//! endpoint with at most k fetches in flight, then processed by a CPU kernel in the compute worker.
+//! endpoint with at most k fetches in flight, then processed by a CPU kernel in the compute worker. The
+//! scheduling is [`crate::pipeline::run_pipeline`]; this component supplies real fetches and worker jobs.
 //! `sequential` fetches and processes one item at a time; `fetch-then-process` fetches everything first;
 //! `pipelined` hands each response to the worker as it arrives, so fetching overlaps processing.
 
 use std::cell::RefCell;
 
-use futures::StreamExt;
-use futures::channel::mpsc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,14 +14,11 @@ use crate::components::presets::number_field;
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::io::fetch::fetch_timed;
-use crate::io::{IoMode, schedule};
 use crate::kernels::{Kernel, KernelSpec, Strategy};
+use crate::pipeline::{PipelineMode, run_pipeline};
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
 use crate::timing::now_ms;
 use crate::worker::bridge::ComputeBridge;
-
-/// The pipeline's modes, in run order.
-pub const MODES: [&str; 3] = ["sequential", "fetch-then-process", "pipelined"];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Plan {
@@ -75,63 +71,16 @@ async fn process_item(
     Ok(())
 }
 
-async fn run_mode(mode: &str, plan: Plan, bridge: &ComputeBridge) -> Result<Trace, String> {
+async fn run_mode(mode: PipelineMode, plan: Plan, bridge: &ComputeBridge) -> Result<Trace, String> {
     let trace = RefCell::new(Trace::default());
-    match mode {
-        "sequential" => {
-            for index in 0..plan.items {
-                fetch_item(plan, index, &trace).await?;
-                process_item(plan, index, bridge, &trace).await?;
-            }
-        }
-        "fetch-then-process" => {
-            let fetched = schedule(IoMode::Bounded, plan.items, plan.limit, |index| {
-                let trace = &trace;
-                async move {
-                    fetch_item(plan, index, trace)
-                        .await
-                        .map_err(crate::io::FetchError::Network)
-                }
-            })
-            .await;
-            for (index, result) in fetched.into_iter().enumerate() {
-                result.map_err(|error| error.to_string())?;
-                process_item(plan, index, bridge, &trace).await?;
-            }
-        }
-        _ => {
-            // Each response goes to the worker as it arrives; the fetch slot is free again at once.
-            let (arrived, mut queue) = mpsc::unbounded::<usize>();
-            let fetching = async {
-                let fetched = schedule(IoMode::Bounded, plan.items, plan.limit, |index| {
-                    let (trace, arrived) = (&trace, arrived.clone());
-                    async move {
-                        let outcome = fetch_item(plan, index, trace)
-                            .await
-                            .map_err(crate::io::FetchError::Network);
-                        if outcome.is_ok() {
-                            let _ = arrived.unbounded_send(index);
-                        }
-                        outcome
-                    }
-                })
-                .await;
-                drop(arrived);
-                fetched
-            };
-            let processing = async {
-                while let Some(index) = queue.next().await {
-                    process_item(plan, index, bridge, &trace).await?;
-                }
-                Ok::<(), String>(())
-            };
-            let (fetched, processed) = futures::join!(fetching, processing);
-            for result in fetched {
-                result.map_err(|error| error.to_string())?;
-            }
-            processed?;
-        }
-    }
+    run_pipeline(
+        mode,
+        plan.items,
+        plan.limit,
+        |index| fetch_item(plan, index, &trace),
+        |index| process_item(plan, index, bridge, &trace),
+    )
+    .await?;
     let mut trace = trace.into_inner();
     trace.values.sort_unstable();
     Ok(trace)
@@ -207,8 +156,8 @@ pub fn PipelinePreset(
         };
         current.set(Some(report.clone()));
         spawn_local(async move {
-            for mode in MODES {
-                status.set(format!("{mode}…"));
+            for mode in PipelineMode::ALL {
+                status.set(format!("{}…", mode.id()));
                 after_next_paint().await;
                 freeze::begin();
                 let started_ms = now_ms();
@@ -217,7 +166,7 @@ pub fn PipelinePreset(
                 after_next_paint().await;
                 let freeze = freeze::end();
                 let mut mode_report = ModeReport {
-                    mode: mode.to_owned(),
+                    mode: mode.id().to_owned(),
                     repeats: Vec::new(),
                     result: String::new(),
                     threads_used: 1,
