@@ -342,14 +342,14 @@ pub fn max_in_flight(intervals: &[(f64, f64)]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::cell::Cell;
     use std::pin::Pin;
     use std::task::{Context, Poll};
 
     /// A future that yields `turns` times before finishing, so fake requests interleave on one thread.
-    struct Yield(u32);
+    pub(crate) struct Yield(pub(crate) u32);
 
     impl Future for Yield {
         type Output = ();

@@ -111,23 +111,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::tests::Yield;
     use std::cell::RefCell;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-
-    struct Yield(u32);
-
-    impl Future for Yield {
-        type Output = ();
-        fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
-            if self.0 == 0 {
-                return Poll::Ready(());
-            }
-            self.0 -= 1;
-            context.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
 
     /// Runs the pipeline with fake steps and returns the order of events.
     fn events(mode: PipelineMode, items: usize, limit: usize) -> Vec<String> {

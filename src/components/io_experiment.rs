@@ -128,9 +128,8 @@ impl Drop for RowTracker {
 async fn run_plan(
     plan: IoPlan,
     records: RwSignal<Vec<RequestRecord>>,
-    summaries: RwSignal<Vec<IoSummary>>,
-) -> Vec<FreezeReading> {
-    let mut freezes = Vec::new();
+    summaries: RwSignal<Vec<(IoSummary, FreezeReading)>>,
+) {
     for &mode in &plan.modes {
         after_next_paint().await;
         freeze::begin();
@@ -146,11 +145,10 @@ async fn run_plan(
         .await;
         let end_ms = now_ms();
         after_next_paint().await;
-        freezes.push(freeze::end());
+        let freeze = freeze::end();
         let summary = records.with_untracked(|records| summarize(mode, start_ms, end_ms, records));
-        summaries.update(|summaries| summaries.push(summary));
+        summaries.update(|summaries| summaries.push((summary, freeze)));
     }
-    freezes
 }
 
 /// The run as a report for the timeline, verdict, history and exports: one lane per request.
@@ -158,12 +156,10 @@ fn to_report(
     id: u32,
     plan: &IoPlan,
     records: &[RequestRecord],
-    summaries: &[IoSummary],
-    freezes: &[FreezeReading],
+    summaries: &[(IoSummary, FreezeReading)],
 ) -> ExperimentReport {
     let modes = summaries
         .iter()
-        .zip(freezes)
         .map(|(summary, freeze)| ModeReport {
             mode: summary.mode.row_id(),
             repeats: vec![Repeat {
@@ -231,7 +227,7 @@ pub fn IoExperiment(
     let running = RwSignal::new(false);
     let stopped = RwSignal::new(false);
     let records = RwSignal::new(Vec::<RequestRecord>::new());
-    let summaries = RwSignal::new(Vec::<IoSummary>::new());
+    let summaries = RwSignal::new(Vec::<(IoSummary, FreezeReading)>::new());
     let stop_handle = StoredValue::new_local(None::<AbortHandle>);
     let autorun_pending = RwSignal::new(autorun);
 
@@ -290,10 +286,10 @@ pub fn IoExperiment(
             // (each aborts its fetch) and marks unfinished rows aborted.
             let outcome = task.await;
             stopped.set(outcome.is_err());
-            if let Ok(freezes) = outcome {
+            if outcome.is_ok() {
                 let report = records.with_untracked(|records| {
                     summaries.with_untracked(|summaries| {
-                        to_report(lab.next_report_id(), &plan, records, summaries, &freezes)
+                        to_report(lab.next_report_id(), &plan, records, summaries)
                     })
                 });
                 lab.record(report);
@@ -437,7 +433,7 @@ pub fn IoExperiment(
 
 /// One row per mode: wall time against the slowest single request, and what the measurements explain.
 #[component]
-fn IoSummaryTable(summaries: Signal<Vec<IoSummary>>) -> impl IntoView {
+fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl IntoView {
     view! {
         <table class="results" data-testid="io-results">
             <thead>
@@ -455,14 +451,20 @@ fn IoSummaryTable(summaries: Signal<Vec<IoSummary>>) -> impl IntoView {
                     summaries
                         .get()
                         .into_iter()
-                        .map(|summary| {
+                        .map(|(summary, freeze)| {
                             let ratio = if summary.slowest_ms > 0.0 { summary.wall_ms / summary.slowest_ms } else { 0.0 };
+                            let wall = format!("{:.3}", summary.wall_ms);
                             let notes = summary.notes.join(" ");
                             view! {
                                 <tr
                                     data-testid="result-row"
                                     data-mode=summary.mode.row_id()
-                                    data-wall-ms=format!("{:.3}", summary.wall_ms)
+                                    data-wall-ms=wall.clone()
+                                    data-median-ms=wall.clone()
+                                    data-min-ms=wall.clone()
+                                    data-max-ms=wall
+                                    data-frame-gap-ms=format!("{:.3}", freeze.max_frame_gap_ms)
+                                    data-frozen-ms=format!("{:.3}", freeze.frozen_ms)
                                     data-succeeded=summary.succeeded.to_string()
                                     data-failed=summary.failed.to_string()
                                     data-waves=summary.waves.to_string()

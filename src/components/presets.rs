@@ -94,6 +94,29 @@ pub(crate) fn number_field(
     (view, value)
 }
 
+/// Calls `run` once, as soon as `ready` holds, when the preset was opened with `autorun`.
+pub(crate) fn autorun_once(autorun: bool, ready: impl Fn() -> bool + 'static, run: impl Fn() + 'static) {
+    let pending = RwSignal::new(autorun);
+    Effect::new(move |_| {
+        if pending.get() && ready() {
+            pending.set(false);
+            run();
+        }
+    });
+}
+
+/// The Run button every preset shows: disabled while running or while `blocked` says so.
+pub(crate) fn run_button(
+    running: RwSignal<bool>,
+    blocked: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="submit" data-testid="preset-run" disabled=move || running.get() || blocked()>
+            {move || if running.get() { "Running…" } else { "Run" }}
+        </button>
+    }
+}
+
 /// The preset buttons and the chosen preset's panel.
 #[component]
 pub fn PresetPanel(

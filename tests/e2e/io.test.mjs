@@ -79,8 +79,9 @@ test('a mix of good and failing targets completes, each error on its own request
       refused,
       `${loopback.url}/delay?ms=20&status=503`,
       'http://[::1',
+      `${loopback.url}/delay?ms=10&cors=0`,
     ],
-    count: 6,
+    count: 7,
     timeout: 1000,
     modes: ['concurrent'],
   });
@@ -93,7 +94,11 @@ test('a mix of good and failing targets completes, each error on its own request
   assert.deepEqual([byIndex[3].status, byIndex[3].error], ['error', 'network']);
   assert.deepEqual([byIndex[4].status, byIndex[4].error], ['error', 'http']);
   assert.deepEqual([byIndex[5].status, byIndex[5].error], ['error', 'invalid-url']);
-  assert.deepEqual([results[0].succeeded, results[0].failed], ['1', '5']);
+  assert.deepEqual([byIndex[6].status, byIndex[6].error], ['error', 'network'], 'blocked by CORS');
+  assert.deepEqual([results[0].succeeded, results[0].failed], ['1', '6']);
+  for (const row of results) {
+    for (const key of ['medianMs', 'minMs', 'maxMs', 'frameGapMs', 'frozenMs']) assert.ok(Number.isFinite(Number(row[key])), key);
+  }
   browser.assertNoPageErrors();
 });
 

@@ -122,7 +122,8 @@ export async function resultRows(page, count, timeout = 90_000) {
 
 /**
  * A real HTTP/1.1 server on 127.0.0.1 for network cases: `/delay?ms=300&status=200&bytes=64` answers after the
- * delay with CORS and CORP headers (the page is cross-origin isolated) and TCP_NODELAY on every socket.
+ * delay with CORS and CORP headers (the page is cross-origin isolated; `cors=0` leaves CORS out, so the browser
+ * blocks the response) and TCP_NODELAY on every socket.
  * Responses are held at most 60 s, so a forgotten request cannot keep the test run alive.
  */
 export async function startLoopback() {
@@ -135,7 +136,7 @@ export async function startLoopback() {
       response.writeHead(status, {
         'Content-Type': 'text/plain',
         'Cache-Control': 'no-store',
-        'Access-Control-Allow-Origin': '*',
+        ...(url.searchParams.get('cors') === '0' ? {} : { 'Access-Control-Allow-Origin': '*' }),
         'Cross-Origin-Resource-Policy': 'cross-origin',
       });
       response.end(body);

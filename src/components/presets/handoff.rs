@@ -8,7 +8,8 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::app::{Lab, after_next_paint};
-use crate::components::presets::number_field;
+use crate::components::presets::{autorun_once, number_field, run_button};
+use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::report::stats::Summary;
 use crate::report::verdict::{HandoffPoint, handoff_notes};
@@ -236,7 +237,7 @@ pub fn HandoffPreset(
     let running = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let points = RwSignal::new(Vec::<Point>::new());
-    let autorun_pending = RwSignal::new(autorun);
+    let current = RwSignal::new(None::<ExperimentReport>);
 
     let run = move || {
         let (Ok(repeats), false) = (repeats.get_untracked(), running.get_untracked()) else {
@@ -261,6 +262,7 @@ pub fn HandoffPreset(
                 Ok(measured) => {
                     let (report, measured_points) = to_report(lab.next_report_id(), &measured);
                     points.set(measured_points);
+                    current.set(Some(report.clone()));
                     lab.record(report);
                     message.set(String::new());
                 }
@@ -272,12 +274,7 @@ pub fn HandoffPreset(
             running.set(false);
         });
     };
-    Effect::new(move |_| {
-        if autorun_pending.get() && repeats.get().is_ok() {
-            autorun_pending.set(false);
-            run();
-        }
-    });
+    autorun_once(autorun, move || repeats.get().is_ok(), run);
 
     view! {
         <div class="preset" data-testid="preset-panel" data-preset="handoff">
@@ -292,9 +289,7 @@ pub fn HandoffPreset(
                 run();
             }>
                 {repeats_view}
-                <button type="submit" data-testid="preset-run" disabled=move || running.get() || repeats.get().is_err()>
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
+                {run_button(running, move || repeats.get().is_err())}
                 <p class="message" data-testid="preset-message">
                     {move || repeats.get().err().unwrap_or_else(|| message.get())}
                 </p>
@@ -303,6 +298,7 @@ pub fn HandoffPreset(
                 let measured = points.get();
                 (!measured.is_empty()).then(|| view! { <HandoffChart points=measured/> })
             }}
+            <ResultsTable report=current.into()/>
         </div>
     }
 }

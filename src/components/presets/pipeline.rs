@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, PoolState, ServiceState, after_next_paint};
-use crate::components::presets::number_field;
+use crate::components::presets::{autorun_once, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::io::fetch::fetch_timed;
@@ -105,7 +105,6 @@ pub fn PipelinePreset(
     let running = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let current = RwSignal::new(None::<ExperimentReport>);
-    let autorun_pending = RwSignal::new(autorun);
     let problem = move || -> Option<String> {
         items
             .get()
@@ -200,12 +199,7 @@ pub fn PipelinePreset(
             running.set(false);
         });
     };
-    Effect::new(move |_| {
-        if autorun_pending.get() && problem().is_none() {
-            autorun_pending.set(false);
-            run();
-        }
-    });
+    autorun_once(autorun, move || problem().is_none(), run);
     view! {
         <div class="preset" data-testid="preset-panel" data-preset="pipeline">
             <h3>"Mixed pipeline: fetch, then process"</h3>
@@ -222,9 +216,7 @@ pub fn PipelinePreset(
                 {latency_view}
                 {limit_view}
                 {work_view}
-                <button type="submit" data-testid="preset-run" disabled=move || running.get() || problem().is_some()>
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
+                {run_button(running, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

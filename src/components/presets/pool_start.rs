@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, PoolState, after_next_paint};
-use crate::components::presets::{kernel_fields, number_field};
+use crate::components::presets::{autorun_once, kernel_fields, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
@@ -128,7 +128,6 @@ pub fn PoolStartPreset(
     let status = RwSignal::new(String::new());
     let current = RwSignal::new(None::<ExperimentReport>);
     let cold_start = RwSignal::new(None::<(f64, f64, f64)>);
-    let autorun_pending = RwSignal::new(autorun);
     let problem = move || -> Option<String> {
         spec.get()
             .err()
@@ -237,12 +236,7 @@ pub fn PoolStartPreset(
             running.set(false);
         });
     };
-    Effect::new(move |_| {
-        if autorun_pending.get() && problem().is_none() {
-            autorun_pending.set(false);
-            run();
-        }
-    });
+    autorun_once(autorun, move || problem().is_none(), run);
 
     view! {
         <div class="preset" data-testid="preset-panel" data-preset="pool-start">
@@ -259,9 +253,7 @@ pub fn PoolStartPreset(
                 {kernel_view}
                 {threads_view}
                 {repeats_view}
-                <button type="submit" data-testid="preset-run" disabled=move || running.get() || problem().is_some()>
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
+                {run_button(running, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, PoolState, ServiceState, after_next_paint};
-use crate::components::presets::number_field;
+use crate::components::presets::{autorun_once, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::io::fetch::{fetch_whole_body, open_body};
@@ -147,7 +147,6 @@ pub fn StreamPreset(
     let peak = RwSignal::new(None::<(f64, f64)>);
     let current = RwSignal::new(None::<ExperimentReport>);
     let rows = RwSignal::new(Vec::<StreamRow>::new());
-    let autorun_pending = RwSignal::new(autorun);
     let problem = move || -> Option<String> {
         size_mib
             .get()
@@ -261,12 +260,7 @@ pub fn StreamPreset(
             running.set(false);
         });
     };
-    Effect::new(move |_| {
-        if autorun_pending.get() && problem().is_none() {
-            autorun_pending.set(false);
-            run();
-        }
-    });
+    autorun_once(autorun, move || problem().is_none(), run);
     view! {
         <div class="preset" data-testid="preset-panel" data-preset="stream">
             <h3>"Streaming in batches"</h3>
@@ -281,9 +275,7 @@ pub fn StreamPreset(
             }>
                 {size_view}
                 {bandwidth_view}
-                <button type="submit" data-testid="preset-run" disabled=move || running.get() || problem().is_some()>
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
+                {run_button(running, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

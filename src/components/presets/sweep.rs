@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 
 use crate::app::{Lab, after_next_paint};
 use crate::charts::{LinearScale, nice_ticks};
-use crate::components::presets::{kernel_fields, number_field};
+use crate::components::presets::{autorun_once, kernel_fields, number_field, run_button};
+use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
 use crate::report::stats::{amdahl_serial_fraction, amdahl_time};
@@ -170,7 +171,7 @@ pub fn SweepPreset(
     let points = RwSignal::new(Vec::<(u32, f64)>::new());
     let serial = RwSignal::new(None::<f64>);
     let failure = RwSignal::new(None::<String>);
-    let autorun_pending = RwSignal::new(autorun);
+    let current = RwSignal::new(None::<ExperimentReport>);
     let problem = move || spec.get().err().or_else(|| repeats.get().err());
 
     let run = move || {
@@ -205,6 +206,7 @@ pub fn SweepPreset(
                             points.update(|points| points.push((threads, summary.median)));
                         }
                         report.modes.push(mode);
+                        current.set(Some(report.clone()));
                     }
                     Err(error) => {
                         failure.set(Some(format!("{threads} threads: {error}")));
@@ -216,17 +218,13 @@ pub fn SweepPreset(
             let fitted = amdahl_serial_fraction(&measured, cores);
             serial.set(fitted);
             report.notes = sweep_notes(&measured, cores, fitted);
+            current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
             running.set(false);
         });
     };
-    Effect::new(move |_| {
-        if autorun_pending.get() && problem().is_none() {
-            autorun_pending.set(false);
-            run();
-        }
-    });
+    autorun_once(autorun, move || problem().is_none(), run);
 
     view! {
         <div class="preset" data-testid="preset-panel" data-preset="sweep">
@@ -243,9 +241,7 @@ pub fn SweepPreset(
             }>
                 {kernel_view}
                 {repeats_view}
-                <button type="submit" data-testid="preset-run" disabled=move || running.get() || problem().is_some()>
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
+                {run_button(running, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || failure.get().or_else(|| running.get().then(|| status.get())).or_else(problem).unwrap_or_default()}
                 </p>
@@ -265,6 +261,7 @@ pub fn SweepPreset(
                 let measured = points.get();
                 (!measured.is_empty()).then(|| view! { <SweepChart points=measured cores=cores serial=serial.get()/> })
             }}
+            <ResultsTable report=current.into()/>
         </div>
     }
 }
