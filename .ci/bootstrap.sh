@@ -2,8 +2,10 @@
 # Installs everything Lanes needs on a fresh Debian machine that has rustup, node and npm. Every step checks
 # first and skips when its tool is already there at the right version, so a second run takes seconds.
 # Tools built from crates.io go to ~/.cargo/bin (or $CARGO_HOME/bin), which outlives clones of the repository.
+# `bootstrap.sh serve` installs only what serving needs (no wasm-pack, no npm packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+purpose=${1:-all}
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 timed() { local started=$SECONDS; "$@"; say "  done in $((SECONDS - started)) s"; }
@@ -53,8 +55,22 @@ else
     cargo +"$toolchain" install --quiet --force --locked trunk --version "$trunk_version"
 fi
 
-# 5. npm packages for the end-to-end tests, from the committed lockfile.
-if cmp -s tests/package-lock.json tests/node_modules/.lanes-installed-lock 2>/dev/null; then
+# 5. wasm-pack, so the wasm tests are also checked the way users run them (`wasm-pack test --headless --chrome`);
+#    it finds wasm-bindgen and chromedriver on PATH and downloads nothing.
+wasm_pack_version=0.15.1
+if [ "$purpose" = serve ]; then
+  :
+elif [ "$(wasm-pack --version 2>/dev/null)" = "wasm-pack $wasm_pack_version" ]; then
+  say "wasm-pack $wasm_pack_version: present"
+else
+  say "wasm-pack $wasm_pack_version: building from crates.io (~4 min)"
+  timed cargo +"$toolchain" install --quiet --force wasm-pack --version "$wasm_pack_version"
+fi
+
+# 6. npm packages for the end-to-end tests, from the committed lockfile.
+if [ "$purpose" = serve ]; then
+  :
+elif cmp -s tests/package-lock.json tests/node_modules/.lanes-installed-lock 2>/dev/null; then
   say "npm packages: present"
 else
   say "npm packages: installing from tests/package-lock.json"

@@ -3,6 +3,6 @@
 # Extra arguments go to `trunk serve` (for example --release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.ci/bootstrap.sh
+.ci/bootstrap.sh serve
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 exec trunk serve "$@"

@@ -18,6 +18,8 @@ step "clippy, native" cargo clippy "${native[@]}" --all-targets -- -D warnings
 step "native tests (cargo test)" cargo test "${native[@]}"
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \
   env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool
+step "the same wasm tests through wasm-pack, as users run them" \
+  wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
 step "release build (trunk)" trunk build --release
 step "end-to-end tests in headless Chromium (node --test, Playwright)" \
   node --test --test-concurrency=1 tests/e2e/
