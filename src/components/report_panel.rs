@@ -82,7 +82,7 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
                 })
                 .collect_view()}
             <line class="ideal" data-testid="speedup-ideal" x1=x(ideal) x2=x(ideal) y1="0" y2=height - 16.0></line>
-            <text class="ideal-label" x=x(ideal) y=height - 4.0>{ideal_name}</text>
+            <text class="ideal-label" x=x(ideal) - 4.0 y=height - 4.0 text-anchor="end">{ideal_name}</text>
         </svg>
     }
 }
