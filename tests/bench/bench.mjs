@@ -25,7 +25,7 @@ const KERNELS = quick
   : [
       { kernel: 'sum-loop', size: 200_000_000, tasks: 2 },
       { kernel: 'chunked-sum', size: 64, tasks: 16 },
-      { kernel: 'primes', size: 200_000_000, tasks: 763 },
+      { kernel: 'primes', size: 200_000_000, tasks: 382 },
       { kernel: 'mandelbrot', size: 1600, tasks: 150 },
     ];
 const REPEATS = quick ? 1 : 5;
