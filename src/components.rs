@@ -3,6 +3,7 @@
 pub mod cpu_experiment;
 pub mod env_panel;
 pub mod io_experiment;
+pub(crate) mod kernel_inputs;
 pub mod presets;
 pub mod report_panel;
 pub mod results_table;

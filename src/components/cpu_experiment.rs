@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::app::{Lab, PoolState, after_next_paint};
+use crate::components::kernel_inputs::kernel_inputs;
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
@@ -24,8 +25,12 @@ pub fn CpuExperiment(
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
 
-    let kernel = RwSignal::new(initial.spec.kernel);
-    let size_text = RwSignal::new(initial.spec.size.to_string());
+    let (kernel_view, kernel, size_text) = kernel_inputs(
+        initial.spec.kernel,
+        initial.spec.size,
+        "kernel-select",
+        "size-input",
+    );
     let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
     let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
@@ -177,13 +182,6 @@ pub fn CpuExperiment(
         }
     });
 
-    let on_kernel_change = move |event: leptos::ev::Event| {
-        if let Some(chosen) = Kernel::from_id(&event_target_value(&event)) {
-            kernel.set(chosen);
-            // The size means something else for each kernel: start from the new kernel's default.
-            size_text.set(chosen.default_size().to_string());
-        }
-    };
     let toggle = move |mode: Mode, on: bool| {
         modes.update(|modes| {
             modes.retain(|other| *other != mode);
@@ -201,37 +199,7 @@ pub fn CpuExperiment(
                 event.prevent_default();
                 run();
             }>
-                <label>
-                    "Kernel "
-                    <select data-testid="kernel-select" on:change=on_kernel_change prop:value=move || kernel.get().id()>
-                        {Kernel::ALL
-                            .iter()
-                            .map(|option| {
-                                view! {
-                                    <option value=option.id() selected=move || kernel.get() == *option>
-                                        {option.id()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Size "
-                    <input
-                        data-testid="size-input"
-                        type="text"
-                        inputmode="numeric"
-                        prop:value=move || size_text.get()
-                        on:input=move |event| size_text.set(event_target_value(&event))
-                    />
-                    <span class="hint">
-                        {move || {
-                            let (min, max) = kernel.get().size_range();
-                            format!("{} ({min}–{max})", kernel.get().size_meaning())
-                        }}
-                    </span>
-                </label>
+                {kernel_view}
                 <Show when=move || kernel.get() == Kernel::SumLoop>
                     <label>
                         "Tasks "

@@ -9,13 +9,14 @@ pub mod sweep;
 
 use leptos::prelude::*;
 
-use crate::kernels::{Kernel, KernelSpec};
+use crate::components::kernel_inputs::kernel_inputs;
+use crate::kernels::KernelSpec;
 use crate::state::{self, Preset};
 
-/// Kernel and size fields shared by the CPU presets; yields a validated spec or the reason it is invalid.
+/// Kernel and size fields for the CPU presets; yields a validated spec or the reason it is invalid.
 pub(crate) fn kernel_fields(initial: KernelSpec) -> (impl IntoView, Memo<Result<KernelSpec, String>>) {
-    let kernel = RwSignal::new(initial.kernel);
-    let size_text = RwSignal::new(initial.size.to_string());
+    let (view, kernel, size_text) =
+        kernel_inputs(initial.kernel, initial.size, "preset-kernel", "preset-size");
     let spec = Memo::new(move |_| {
         let size = state::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
         let spec = KernelSpec {
@@ -26,43 +27,6 @@ pub(crate) fn kernel_fields(initial: KernelSpec) -> (impl IntoView, Memo<Result<
         spec.validate().map_err(|error| error.to_string())?;
         Ok(spec)
     });
-    let view = view! {
-        <label>
-            "Kernel "
-            <select
-                data-testid="preset-kernel"
-                prop:value=move || kernel.get().id()
-                on:change=move |event| {
-                    if let Some(chosen) = Kernel::from_id(&event_target_value(&event)) {
-                        kernel.set(chosen);
-                        size_text.set(chosen.default_size().to_string());
-                    }
-                }
-            >
-                {Kernel::ALL
-                    .iter()
-                    .map(|option| {
-                        view! {
-                            <option value=option.id() selected=move || kernel.get() == *option>
-                                {option.id()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
-        <label>
-            "Size "
-            <input
-                data-testid="preset-size"
-                type="text"
-                inputmode="numeric"
-                prop:value=move || size_text.get()
-                on:input=move |event| size_text.set(event_target_value(&event))
-            />
-            <span class="hint">{move || kernel.get().size_meaning()}</span>
-        </label>
-    };
     (view, spec)
 }
 
