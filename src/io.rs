@@ -86,7 +86,9 @@ pub enum FetchError {
     InvalidUrl(String),
     /// The browser reported a network failure: refused or reset connection, unknown host, or a cross-origin
     /// response without CORS permission (the browser deliberately does not say which).
-    #[error("network error: {0}")]
+    #[error(
+        "network error: {0} (connection refused, host unreachable, or blocked by CORS — browsers do not say which)"
+    )]
     Network(String),
     /// The server answered with a 4xx or 5xx status.
     #[error("HTTP {0}")]
