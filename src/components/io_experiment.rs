@@ -513,14 +513,26 @@ fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
             <tbody>
                 {move || {
                     let records = records.get();
+                    // Each mode's time axis, computed once per render (not once per row: N × modes rows).
+                    let now = now_ms();
+                    let mut axes: Vec<(IoMode, f64, f64)> = Vec::new();
+                    for record in &records {
+                        let end = record.end_ms.unwrap_or(now);
+                        match axes.iter_mut().find(|(mode, ..)| *mode == record.mode) {
+                            Some((_, start, last)) => {
+                                *start = start.min(record.start_ms);
+                                *last = last.max(end);
+                            }
+                            None => axes.push((record.mode, record.start_ms, end)),
+                        }
+                    }
                     records
                         .iter()
                         .map(|record| {
-                            let same_mode = records.iter().filter(|other| other.mode == record.mode);
-                            let mode_start = same_mode.clone().map(|other| other.start_ms).fold(f64::INFINITY, f64::min);
-                            let mode_end = same_mode
-                                .map(|other| other.end_ms.unwrap_or_else(now_ms))
-                                .fold(mode_start + 1.0, f64::max);
+                            let (mode_start, mode_end) = axes
+                                .iter()
+                                .find(|(mode, ..)| *mode == record.mode)
+                                .map_or((record.start_ms, now), |(_, start, end)| (*start, end.max(start + 1.0)));
                             let scale = 100.0 / (mode_end - mode_start);
                             let start = record.start_ms - mode_start;
                             let end = record.end_ms.map(|end| end - mode_start);
