@@ -173,8 +173,17 @@ pub struct KernelOutput {
     pub value: u64,
     /// One span per task.
     pub spans: Vec<TaskSpan>,
-    /// The drawn image, for kernels that draw one.
+    /// The drawn image, for kernels that draw one (bands a stopped job never drew stay transparent).
     pub image: Option<Image>,
+    /// Tasks the job was split into.
+    #[serde(default)]
+    pub tasks_total: u32,
+    /// Tasks that ran to the end; fewer than `tasks_total` only when the job was stopped.
+    #[serde(default)]
+    pub tasks_done: u32,
+    /// Whether the job was stopped before every task finished: `value` then covers the finished tasks only.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 impl KernelOutput {
@@ -215,44 +224,125 @@ pub enum KernelError {
 /// A clock reading milliseconds on the shared axis; `Sync` because pool threads read it too.
 pub type Clock<'a> = &'a (dyn Fn() -> f64 + Sync);
 
+/// Whether the job has been asked to stop; `Sync` because pool threads check it too.
+pub type Cancelled<'a> = &'a (dyn Fn() -> bool + Sync);
+
+/// Steps a long task takes between two checks of the stop flag: a few milliseconds of work, so a stopped job
+/// ends well within 100 ms while the check itself costs nothing measurable.
+pub const CHECK_EVERY: u64 = 1 << 22;
+
+/// What a kernel needs from whoever runs it: the clock, and the stop flag it checks before each task and,
+/// inside long tasks, every [`CHECK_EVERY`] steps.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// Timestamps for the task spans.
+    pub clock: Clock<'a>,
+    /// The stop flag.
+    pub cancelled: Cancelled<'a>,
+}
+
+fn never() -> bool {
+    false
+}
+
+impl<'a> Context<'a> {
+    /// A context whose job is never stopped.
+    pub fn new(clock: Clock<'a>) -> Context<'a> {
+        Context {
+            clock,
+            cancelled: &never,
+        }
+    }
+
+    /// A context whose job stops once `cancelled` says so.
+    pub fn cancellable(clock: Clock<'a>, cancelled: Cancelled<'a>) -> Context<'a> {
+        Context { clock, cancelled }
+    }
+}
+
 /// Runs one kernel job with the given strategy.
 ///
 /// # Errors
 /// [`KernelError`] when the spec is outside the kernel's limits; nothing runs then.
 pub fn run(spec: &KernelSpec, strategy: Strategy, clock: Clock) -> Result<KernelOutput, KernelError> {
+    run_in(spec, strategy, Context::new(clock))
+}
+
+/// Runs one kernel job with the given strategy in `context`: a stopped job returns what its finished tasks
+/// computed, marked [`KernelOutput::cancelled`].
+///
+/// # Errors
+/// [`KernelError`] when the spec is outside the kernel's limits; nothing runs then.
+pub fn run_in(spec: &KernelSpec, strategy: Strategy, context: Context) -> Result<KernelOutput, KernelError> {
     spec.validate()?;
     Ok(match spec.kernel {
-        Kernel::SumLoop => sum_loop::run(spec.size, spec.tasks, strategy, clock),
-        Kernel::ChunkedSum => chunked_sum::run(spec.size, strategy, clock),
-        Kernel::Primes => primes::run(spec.size, strategy, clock),
-        Kernel::Mandelbrot => mandelbrot::run(spec.size, strategy, clock),
+        Kernel::SumLoop => sum_loop::run(spec.size, spec.tasks, strategy, context),
+        Kernel::ChunkedSum => chunked_sum::run(spec.size, strategy, context),
+        Kernel::Primes => primes::run(spec.size, strategy, context),
+        Kernel::Mandelbrot => mandelbrot::run(spec.size, strategy, context),
     })
 }
 
-/// Runs `work` over every input with the strategy, timing each task; results come back in input order.
-fn run_tasks<I, O, W>(inputs: &[I], strategy: Strategy, clock: Clock, work: W) -> (Vec<O>, Vec<TaskSpan>)
+/// What [`run_tasks`] gives back: each task's output in input order (`None` for tasks a stop cut short or
+/// skipped) and a span for every task that started.
+struct Tasks<O> {
+    outputs: Vec<Option<O>>,
+    spans: Vec<TaskSpan>,
+}
+
+impl<O> Tasks<O> {
+    /// The outputs of the tasks that finished, in input order.
+    fn finished(&self) -> impl Iterator<Item = &O> {
+        self.outputs.iter().flatten()
+    }
+
+    /// Wraps the combined `value` (and image) into the job's output, counting finished tasks.
+    fn into_output(self, value: u64, image: Option<Image>) -> KernelOutput {
+        let tasks_total = u32::try_from(self.outputs.len()).unwrap_or(u32::MAX);
+        let tasks_done = u32::try_from(self.finished().count()).unwrap_or(u32::MAX);
+        KernelOutput {
+            value,
+            spans: self.spans,
+            image,
+            tasks_total,
+            tasks_done,
+            cancelled: tasks_done < tasks_total,
+        }
+    }
+}
+
+/// Runs `work` over every input with the strategy, timing each task. A task that finds the job stopped before
+/// it starts is skipped (no span); `work` itself returns `None` when a stop cut it short.
+fn run_tasks<I, O, W>(inputs: &[I], strategy: Strategy, context: Context, work: W) -> Tasks<O>
 where
     I: Sync,
     O: Send,
-    W: Fn(&I) -> O + Sync,
+    W: Fn(&I, Cancelled) -> Option<O> + Sync,
 {
     let timed = |(index, input): (usize, &I)| {
-        let start_ms = clock();
-        let output = work(input);
-        let end_ms = clock();
+        if (context.cancelled)() {
+            return (None, None);
+        }
+        let start_ms = (context.clock)();
+        let output = work(input, context.cancelled);
+        let end_ms = (context.clock)();
         let span = TaskSpan {
             task: u32::try_from(index).unwrap_or(u32::MAX),
             thread: rayon::current_thread_index().and_then(|thread| u32::try_from(thread).ok()),
             start_ms,
             end_ms,
         };
-        (output, span)
+        (output, Some(span))
     };
-    let pairs: Vec<(O, TaskSpan)> = match strategy {
+    let pairs: Vec<(Option<O>, Option<TaskSpan>)> = match strategy {
         Strategy::Sequential => inputs.iter().enumerate().map(timed).collect(),
         Strategy::Parallel => inputs.par_iter().enumerate().map(timed).collect(),
     };
-    pairs.into_iter().unzip()
+    let (outputs, spans): (Vec<Option<O>>, Vec<Option<TaskSpan>>) = pairs.into_iter().unzip();
+    Tasks {
+        outputs,
+        spans: spans.into_iter().flatten().collect(),
+    }
 }
 
 #[cfg(test)]
@@ -284,6 +374,86 @@ mod tests {
             assert_eq!(sequential.spans.len(), parallel.spans.len(), "{kernel:?}");
             assert_eq!(sequential.threads_used(), 1);
         }
+    }
+
+    /// A stop flag that turns on at its `after`-th check.
+    fn stop_after(after: u32) -> impl Fn() -> bool + Sync {
+        let checks = std::sync::atomic::AtomicU32::new(0);
+        move || checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= after
+    }
+
+    #[test]
+    fn a_job_stopped_before_it_starts_runs_nothing() {
+        for kernel in Kernel::ALL {
+            let spec = KernelSpec::with_defaults(kernel);
+            let stopped = stop_after(0);
+            let output = run_in(
+                &spec,
+                Strategy::Parallel,
+                Context::cancellable(&zero_clock, &stopped),
+            )
+            .unwrap();
+            assert!(output.cancelled, "{kernel:?}");
+            assert_eq!(output.tasks_done, 0, "{kernel:?}");
+            assert!(output.tasks_total > 0, "{kernel:?}");
+            assert!(output.spans.is_empty(), "{kernel:?}");
+            assert_eq!(output.value, 0, "{kernel:?}");
+        }
+    }
+
+    #[test]
+    fn a_stopped_job_keeps_the_tasks_it_finished() {
+        // Four tasks of three steps each: one check before each task and one before each step, so the tenth
+        // check lands in the third task: two finished, one cut short (it has a span), one never started.
+        let spec = KernelSpec {
+            kernel: Kernel::SumLoop,
+            size: 3 * CHECK_EVERY,
+            tasks: 4,
+        };
+        let stopped = stop_after(9);
+        let output = run_in(
+            &spec,
+            Strategy::Sequential,
+            Context::cancellable(&zero_clock, &stopped),
+        )
+        .unwrap();
+        assert!(output.cancelled);
+        assert_eq!((output.tasks_done, output.tasks_total), (2, 4));
+        assert_eq!(output.spans.len(), 3);
+        assert_eq!(output.value, 2 * 3 * CHECK_EVERY * sum_loop::ADDEND);
+    }
+
+    #[test]
+    fn a_stopped_picture_keeps_its_size_and_leaves_undrawn_bands_transparent() {
+        let spec = KernelSpec {
+            kernel: Kernel::Mandelbrot,
+            size: 64,
+            tasks: 1,
+        };
+        let stopped = stop_after(20);
+        let output = run_in(
+            &spec,
+            Strategy::Sequential,
+            Context::cancellable(&zero_clock, &stopped),
+        )
+        .unwrap();
+        let image = output.image.unwrap();
+        assert!(output.cancelled);
+        assert_eq!(image.rgba.len(), 64 * 48 * 4);
+        assert_eq!(image.rgba[3], 255, "the first band was drawn");
+        assert_eq!(image.rgba[image.rgba.len() - 1], 0, "the last band was not");
+    }
+
+    #[test]
+    fn an_unstopped_job_counts_every_task_done() {
+        let output = run(
+            &KernelSpec::with_defaults(Kernel::Primes),
+            Strategy::Parallel,
+            &zero_clock,
+        )
+        .unwrap();
+        assert!(!output.cancelled);
+        assert_eq!(output.tasks_done, output.tasks_total);
     }
 
     #[test]
@@ -325,6 +495,9 @@ mod tests {
             value: 0,
             spans: vec![span(Some(0)), span(Some(1)), span(Some(0))],
             image: None,
+            tasks_total: 3,
+            tasks_done: 3,
+            cancelled: false,
         };
         assert_eq!(output.threads_used(), 2);
     }

@@ -84,6 +84,9 @@ pub struct FreezeReading {
 pub struct Repeat {
     /// The warm-up run, shown but left out of the statistics.
     pub warmup: bool,
+    /// Stopped before it finished: shown (its finished tasks are kept) but left out of the statistics.
+    #[serde(default)]
+    pub cancelled: bool,
     /// When the UI started it.
     pub started_ms: f64,
     /// When the UI had its answer.
@@ -98,6 +101,11 @@ impl Repeat {
     /// Wall time as the user waited for it.
     pub fn wall_ms(&self) -> f64 {
         self.finished_ms - self.started_ms
+    }
+
+    /// Whether it counts in the statistics: neither the warm-up nor stopped.
+    pub fn measured(&self) -> bool {
+        !self.warmup && !self.cancelled
     }
 }
 
@@ -119,13 +127,18 @@ pub struct ModeReport {
 }
 
 impl ModeReport {
-    /// Wall times of the measured (non-warm-up) repeats.
+    /// Wall times of the measured repeats: neither the warm-up nor a stopped one.
     pub fn measured_walls(&self) -> Vec<f64> {
         self.repeats
             .iter()
-            .filter(|repeat| !repeat.warmup)
+            .filter(|repeat| repeat.measured())
             .map(Repeat::wall_ms)
             .collect()
+    }
+
+    /// Whether a Stop cut this mode short.
+    pub fn cancelled(&self) -> bool {
+        self.repeats.iter().any(|repeat| repeat.cancelled)
     }
 
     /// Median, min and max wall time over the measured repeats.
@@ -135,19 +148,23 @@ impl ModeReport {
 
     /// The worst freeze over the measured repeats.
     pub fn worst_freeze(&self) -> FreezeReading {
-        self.repeats
-            .iter()
-            .filter(|repeat| !repeat.warmup)
-            .fold(FreezeReading::default(), |worst, repeat| FreezeReading {
+        self.repeats.iter().filter(|repeat| repeat.measured()).fold(
+            FreezeReading::default(),
+            |worst, repeat| FreezeReading {
                 max_frame_gap_ms: worst.max_frame_gap_ms.max(repeat.freeze.max_frame_gap_ms),
                 frozen_ms: worst.frozen_ms.max(repeat.freeze.frozen_ms),
                 long_tasks: worst.long_tasks.max(repeat.freeze.long_tasks),
-            })
+            },
+        )
     }
 
-    /// The last measured repeat, the one the timeline draws.
+    /// The repeat the timeline draws: the stopped one if a Stop cut the mode short (its finished tasks are
+    /// what is left to see), otherwise the last measured one.
     pub fn shown_repeat(&self) -> Option<&Repeat> {
-        self.repeats.iter().rev().find(|repeat| !repeat.warmup)
+        self.repeats
+            .iter()
+            .rev()
+            .find(|repeat| repeat.cancelled || !repeat.warmup)
     }
 }
 

@@ -35,6 +35,7 @@ pub fn CpuExperiment(
     let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
     let running = RwSignal::new(false);
+    let stop_requested = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let current = RwSignal::new(None::<ExperimentReport>);
     let picture = RwSignal::new(None::<Image>);
@@ -94,6 +95,7 @@ pub fn CpuExperiment(
         };
         let spec = settings.spec;
         running.set(true);
+        stop_requested.set(false);
         picture.set(None);
         let ideal_speedup = match lab.pool.get_untracked() {
             PoolState::Ready(info) => f64::from(info.threads),
@@ -112,6 +114,9 @@ pub fn CpuExperiment(
         spawn_local(async move {
             let bridge = lab.bridge.get_value();
             for mode in settings.modes {
+                if stop_requested.get_untracked() {
+                    break;
+                }
                 let mut mode_report = ModeReport {
                     mode: mode.id().to_owned(),
                     repeats: Vec::new(),
@@ -121,6 +126,10 @@ pub fn CpuExperiment(
                     notes: Vec::new(),
                 };
                 for repeat in 0..=settings.repeats {
+                    // `main` mode holds the UI thread, so a Stop pressed meanwhile lands here, between runs.
+                    if stop_requested.get_untracked() {
+                        break;
+                    }
                     let which = if repeat == 0 {
                         "warm-up".to_owned()
                     } else {
@@ -136,18 +145,31 @@ pub fn CpuExperiment(
                     let freeze = freeze::end();
                     match outcome {
                         Ok(run) => {
-                            mode_report.result = run.output.value.to_string();
+                            let cancelled = run.output.cancelled;
+                            if !cancelled {
+                                mode_report.result = run.output.value.to_string();
+                            }
                             mode_report.threads_used =
                                 mode_report.threads_used.max(run.output.threads_used());
+                            if cancelled {
+                                mode_report.notes.push(format!(
+                                    "stopped after {} of {} tasks (they add up to {})",
+                                    run.output.tasks_done, run.output.tasks_total, run.output.value
+                                ));
+                            }
                             mode_report.repeats.push(Repeat {
                                 warmup: repeat == 0,
+                                cancelled,
                                 started_ms: run.started_ms,
                                 finished_ms: run.finished_ms,
                                 spans: run.spans(),
                                 freeze,
                             });
-                            if repeat == settings.repeats && run.output.image.is_some() {
+                            if (repeat == settings.repeats || cancelled) && run.output.image.is_some() {
                                 picture.set(run.output.image);
+                            }
+                            if cancelled {
+                                break;
                             }
                         }
                         Err(error) => {
@@ -156,13 +178,26 @@ pub fn CpuExperiment(
                         }
                     }
                 }
-                report.modes.push(mode_report);
+                if !mode_report.repeats.is_empty() || mode_report.error.is_some() {
+                    report.modes.push(mode_report);
+                }
                 current.set(Some(report.clone()));
             }
             lab.record(report);
             status.set(String::new());
             running.set(false);
         });
+    };
+
+    // Stop: between runs for every mode, and inside the running job through the compute worker's stop flag.
+    let stop = move || {
+        if !running.get_untracked() {
+            return;
+        }
+        stop_requested.set(true);
+        if let Some(bridge) = lab.bridge.get_value() {
+            bridge.stop_jobs();
+        }
     };
 
     // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).
@@ -250,8 +285,23 @@ pub fn CpuExperiment(
                 >
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
+                <button
+                    type="button"
+                    data-testid="cpu-stop"
+                    disabled=move || !running.get() || stop_requested.get()
+                    on:click=move |_| stop()
+                >
+                    "Stop"
+                </button>
                 <p class="message" data-testid="form-message" role="status">
-                    {move || if running.get() { status.get() } else { blocked_reason().unwrap_or_default() }}
+                    {move || match (running.get(), stop_requested.get()) {
+                        (true, true) => "stopping…".to_owned(),
+                        (true, false) => status.get(),
+                        (false, true) => blocked_reason().unwrap_or_else(|| {
+                            "stopped: finished runs are kept, the stopped one is marked".to_owned()
+                        }),
+                        (false, false) => blocked_reason().unwrap_or_default(),
+                    }}
                 </p>
                 {move || {
                     settings()

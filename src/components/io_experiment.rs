@@ -164,6 +164,7 @@ fn to_report(
             mode: summary.mode.row_id(),
             repeats: vec![Repeat {
                 warmup: false,
+                cancelled: false,
                 started_ms: summary.start_ms,
                 finished_ms: summary.start_ms + summary.wall_ms,
                 spans: records

@@ -15,14 +15,26 @@ fn slowest_median(report: &ExperimentReport) -> f64 {
 }
 
 fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
+    let cancelled = mode.cancelled();
+    // What a Stop left of this mode ("stopped after 3 of 16 tasks …"), shown beside whatever finished.
+    let stop_note = cancelled.then(|| mode.notes.last().cloned()).flatten();
     let (Some(summary), None) = (mode.summary(), mode.error.clone()) else {
-        let error = mode.error.clone().unwrap_or_else(|| "no measured run".to_owned());
-        let error_attribute = error.clone();
+        let (class, message) = match (mode.error.clone(), stop_note) {
+            (Some(error), _) => ("error", error),
+            (None, Some(note)) => ("cancelled", format!("{note}; no run finished")),
+            (None, None) => ("error", "no measured run".to_owned()),
+        };
+        let error_attribute = mode.error.clone();
         let name = mode.mode.clone();
         return view! {
-            <tr data-testid="result-row" data-mode=mode.mode data-error=error_attribute>
+            <tr
+                data-testid="result-row"
+                data-mode=mode.mode
+                data-error=error_attribute
+                data-cancelled=cancelled.to_string()
+            >
                 <td>{name}</td>
-                <td class="error" colspan="7">{error}</td>
+                <td class=class colspan="7">{message}</td>
             </tr>
         }
         .into_any();
@@ -60,6 +72,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             data-frozen-ms=format!("{:.3}", freeze.frozen_ms)
             data-long-tasks=freeze.long_tasks.to_string()
             data-repeats=measured.to_string()
+            data-cancelled=cancelled.to_string()
             class=frozen_class
         >
             <td>{name}</td>
@@ -72,7 +85,10 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             <td class="value">{result}</td>
             <td class="gap">{format!("{:.0} ms", freeze.max_frame_gap_ms)}</td>
             <td>{format!("{:.0} ms", freeze.frozen_ms)}</td>
-            <td class="range">{format!("{measured} + warm-up {warmup}")}</td>
+            <td class="range">
+                {format!("{measured} + warm-up {warmup}")}
+                {stop_note.map(|note| view! { <span class="cancelled">{format!(" · {note}")}</span> })}
+            </td>
         </tr>
     }
     .into_any()
@@ -90,7 +106,7 @@ pub fn ResultsTable(
             let mut results = report
                 .modes
                 .iter()
-                .filter(|mode| mode.error.is_none())
+                .filter(|mode| mode.error.is_none() && !mode.result.is_empty())
                 .map(|mode| mode.result.as_str());
             let first = results.next()?;
             Some(results.all(|result| result == first))

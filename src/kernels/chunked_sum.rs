@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use super::{Clock, KernelOutput, Strategy, run_tasks};
+use super::{Context, KernelOutput, Strategy, run_tasks};
 
 /// How far each item's range grows with its index; chosen so the default job takes well over 100 ms in wasm.
 pub const K: u64 = 100_000;
@@ -26,21 +26,23 @@ pub fn item_sum(item: u64) -> u64 {
 }
 
 /// Runs items `1..=items` in chunks of [`CHUNK_ITEMS`]; the value is the wrapping total.
-pub fn run(items: u64, strategy: Strategy, clock: Clock) -> KernelOutput {
+pub fn run(items: u64, strategy: Strategy, context: Context) -> KernelOutput {
     let chunks: Vec<(u64, u64)> = (0..items.div_ceil(CHUNK_ITEMS))
         .map(|chunk| {
             let first = chunk * CHUNK_ITEMS + 1;
             (first, (first + CHUNK_ITEMS - 1).min(items))
         })
         .collect();
-    let (sums, spans) = run_tasks(&chunks, strategy, clock, |&(first, last)| {
-        (first..=last).map(item_sum).fold(0, u64::wrapping_add)
+    // One item is at most MAX_ITEMS·K = 2·10^7 steps: the stop flag is checked between items.
+    let tasks = run_tasks(&chunks, strategy, context, |&(first, last), cancelled| {
+        (first..=last).try_fold(0_u64, |total, item| {
+            (!cancelled()).then(|| total.wrapping_add(item_sum(item)))
+        })
     });
-    KernelOutput {
-        value: sums.into_iter().fold(0, u64::wrapping_add),
-        spans,
-        image: None,
-    }
+    let value = tasks
+        .finished()
+        .fold(0_u64, |total, sum| total.wrapping_add(*sum));
+    tasks.into_output(value, None)
 }
 
 #[cfg(test)]
@@ -56,7 +58,7 @@ mod tests {
     #[test]
     fn matches_the_closed_form() {
         let expected = (1..=9).map(closed_form).fold(0, u64::wrapping_add);
-        let output = run(9, Strategy::Sequential, &|| 0.0);
+        let output = run(9, Strategy::Sequential, Context::new(&|| 0.0));
         assert_eq!(output.value, expected);
         assert_eq!(output.spans.len(), 3, "9 items in chunks of 4");
     }

@@ -1,6 +1,6 @@
 //! A Mandelbrot image, `width` × `width·3/4`, drawn in bands of rows: one band is one task.
 
-use super::{Clock, Image, KernelOutput, Strategy, run_tasks};
+use super::{Context, Image, KernelOutput, Strategy, run_tasks};
 
 /// Rows per band.
 pub const BAND_ROWS: u32 = 8;
@@ -46,17 +46,21 @@ fn colour(iterations: u32) -> [u8; 4] {
 }
 
 /// Draws the image; the value is the total iteration count over all pixels.
-pub fn run(width: u64, strategy: Strategy, clock: Clock) -> KernelOutput {
+pub fn run(width: u64, strategy: Strategy, context: Context) -> KernelOutput {
     let width = u32::try_from(width).unwrap_or(u32::MAX);
     let height = height_for(width);
     let bands: Vec<(u32, u32)> = (0..height.div_ceil(BAND_ROWS))
         .map(|band| (band * BAND_ROWS, ((band + 1) * BAND_ROWS).min(height)))
         .collect();
     let (x_min, x_max, y_min, y_max) = (-2.2_f64, 1.0_f64, -1.2_f64, 1.2_f64);
-    let (band_outputs, spans) = run_tasks(&bands, strategy, clock, |&(first_row, end_row)| {
+    // A band is at most 8 rows of 4096 points: the check between rows is often enough.
+    let tasks = run_tasks(&bands, strategy, context, |&(first_row, end_row), cancelled| {
         let mut rgba = Vec::with_capacity(((end_row - first_row) * width * 4) as usize);
         let mut total = 0_u64;
         for row in first_row..end_row {
+            if cancelled() {
+                return None;
+            }
             let im = y_min + (y_max - y_min) * f64::from(row) / f64::from(height);
             for column in 0..width {
                 let re = x_min + (x_max - x_min) * f64::from(column) / f64::from(width);
@@ -65,19 +69,21 @@ pub fn run(width: u64, strategy: Strategy, clock: Clock) -> KernelOutput {
                 rgba.extend_from_slice(&colour(iterations));
             }
         }
-        (total, rgba)
+        Some((total, rgba))
     });
     let mut value = 0;
     let mut rgba = Vec::with_capacity((width * height * 4) as usize);
-    for (total, band) in band_outputs {
-        value += total;
-        rgba.extend_from_slice(&band);
+    for (band, output) in bands.iter().zip(&tasks.outputs) {
+        match output {
+            Some((total, pixels)) => {
+                value += total;
+                rgba.extend_from_slice(pixels);
+            }
+            // A band a stop left undrawn stays transparent.
+            None => rgba.resize(rgba.len() + ((band.1 - band.0) * width * 4) as usize, 0),
+        }
     }
-    KernelOutput {
-        value,
-        spans,
-        image: Some(Image { width, height, rgba }),
-    }
+    tasks.into_output(value, Some(Image { width, height, rgba }))
 }
 
 #[cfg(test)]
@@ -92,7 +98,7 @@ mod tests {
 
     #[test]
     fn image_has_every_pixel() {
-        let output = run(40, Strategy::Sequential, &|| 0.0);
+        let output = run(40, Strategy::Sequential, Context::new(&|| 0.0));
         let image = output.image.unwrap();
         assert_eq!((image.width, image.height), (40, 30));
         assert_eq!(image.rgba.len(), 40 * 30 * 4);

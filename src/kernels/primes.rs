@@ -1,7 +1,7 @@
 //! Counting primes below `n` with a segmented sieve of Eratosthenes: the base primes up to √n are found once,
 //! then each segment of the range is one task.
 
-use super::{Clock, KernelOutput, Strategy, run_tasks};
+use super::{Context, KernelOutput, Strategy, run_tasks};
 
 /// Numbers per segment: 256 KiB of flags for the odd ones, which stays in cache.
 pub const SEGMENT: u64 = 1 << 19;
@@ -58,19 +58,17 @@ pub fn count_segment(low: u64, high: u64, base: &[u64]) -> u64 {
 }
 
 /// Counts the primes below `n`.
-pub fn run(n: u64, strategy: Strategy, clock: Clock) -> KernelOutput {
+pub fn run(n: u64, strategy: Strategy, context: Context) -> KernelOutput {
     let base = base_primes(n.isqrt() + 1);
     let segments: Vec<(u64, u64)> = (0..n.div_ceil(SEGMENT))
         .map(|segment| (segment * SEGMENT, ((segment + 1) * SEGMENT).min(n)))
         .collect();
-    let (counts, spans) = run_tasks(&segments, strategy, clock, |&(low, high)| {
-        count_segment(low, high, &base)
+    // A segment is a fraction of a millisecond: the check before each task is often enough.
+    let tasks = run_tasks(&segments, strategy, context, |&(low, high), _| {
+        Some(count_segment(low, high, &base))
     });
-    KernelOutput {
-        value: counts.into_iter().sum(),
-        spans,
-        image: None,
-    }
+    let value = tasks.finished().sum();
+    tasks.into_output(value, None)
 }
 
 #[cfg(test)]
@@ -86,7 +84,11 @@ mod tests {
             (1_000_000, 78_498),
             (10_000_000, 664_579),
         ] {
-            assert_eq!(run(n, Strategy::Parallel, &|| 0.0).value, expected, "below {n}");
+            assert_eq!(
+                run(n, Strategy::Parallel, Context::new(&|| 0.0)).value,
+                expected,
+                "below {n}"
+            );
         }
     }
 
@@ -108,6 +110,9 @@ mod tests {
         let by_trial = (2..n)
             .filter(|&k| (2..).take_while(|d| d * d <= k).all(|d| !k.is_multiple_of(d)))
             .count() as u64;
-        assert_eq!(run(n, Strategy::Sequential, &|| 0.0).value, by_trial);
+        assert_eq!(
+            run(n, Strategy::Sequential, Context::new(&|| 0.0)).value,
+            by_trial
+        );
     }
 }

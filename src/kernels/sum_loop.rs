@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use super::{Clock, KernelOutput, Strategy, run_tasks};
+use super::{CHECK_EVERY, Cancelled, Context, KernelOutput, Strategy, run_tasks};
 
 /// Additions per task by default.
 pub const DEFAULT_N: u64 = 100_000_000;
@@ -21,15 +21,31 @@ pub fn add_repeatedly(addend: u64, n: u64) -> u64 {
     sum
 }
 
-/// Runs `tasks` equal tasks of `n` additions each; the value is the total of their sums.
-pub fn run(n: u64, tasks: u32, strategy: Strategy, clock: Clock) -> KernelOutput {
-    let inputs: Vec<u64> = (0..tasks).map(|_| n).collect();
-    let (sums, spans) = run_tasks(&inputs, strategy, clock, |&n| add_repeatedly(ADDEND, n));
-    KernelOutput {
-        value: sums.into_iter().fold(0, u64::wrapping_add),
-        spans,
-        image: None,
+/// One task in steps of [`CHECK_EVERY`] additions, checking the stop flag between them; `None` when stopped.
+fn add_until_stopped(addend: u64, n: u64, cancelled: Cancelled) -> Option<u64> {
+    let mut sum = 0_u64;
+    let mut done = 0;
+    while done < n {
+        if cancelled() {
+            return None;
+        }
+        let step = (n - done).min(CHECK_EVERY);
+        sum = sum.wrapping_add(add_repeatedly(addend, step));
+        done += step;
     }
+    Some(sum)
+}
+
+/// Runs `tasks` equal tasks of `n` additions each; the value is the total of their sums.
+pub fn run(n: u64, tasks: u32, strategy: Strategy, context: Context) -> KernelOutput {
+    let inputs: Vec<u64> = (0..tasks).map(|_| n).collect();
+    let tasks = run_tasks(&inputs, strategy, context, |&n, cancelled| {
+        add_until_stopped(ADDEND, n, cancelled)
+    });
+    let value = tasks
+        .finished()
+        .fold(0_u64, |total, sum| total.wrapping_add(*sum));
+    tasks.into_output(value, None)
 }
 
 #[cfg(test)]
@@ -38,7 +54,7 @@ mod tests {
 
     #[test]
     fn total_is_addend_times_n_times_tasks() {
-        let output = run(12_345, 3, Strategy::Parallel, &|| 0.0);
+        let output = run(12_345, 3, Strategy::Parallel, Context::new(&|| 0.0));
         assert_eq!(output.value, ADDEND * 12_345 * 3);
         assert_eq!(output.spans.len(), 3);
     }

@@ -4,9 +4,10 @@
 //! **JSON** (`lanes-report`, version [`SCHEMA_VERSION`]): `{ "schema": "lanes-report", "version": 1,
 //! "experiments": [ExperimentReport, ...] }`, where each experiment has `id`, `kind` (`cpu`|`io`), `label`,
 //! `permalink`, `ideal_speedup` and `modes`; each mode `mode`, `result`, `threads_used`, `error`, `notes` and
-//! `repeats`; each repeat `warmup`, `started_ms`, `finished_ms` (milliseconds since the Unix epoch on the shared
-//! clock), `freeze` (`max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`},
-//! `name`, `start_ms`, `end_ms`).
+//! `repeats`; each repeat `warmup`, `cancelled` (stopped by the user before it finished; missing means
+//! `false`), `started_ms`, `finished_ms` (milliseconds since the Unix epoch on the shared clock), `freeze`
+//! (`max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`}, `name`, `start_ms`,
+//! `end_ms`).
 //!
 //! **CSV**: `experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms`, times in milliseconds from the
 //! experiment's first span.
@@ -128,7 +129,7 @@ pub fn to_trace(report: &ExperimentReport) -> Value {
                     "dur": (span.duration_ms() * 1_000.0).max(0.0).round(),
                     "pid": pid,
                     "tid": trace_tid(span.lane),
-                    "args": { "repeat": repeat_index, "warmup": repeat.warmup },
+                    "args": { "repeat": repeat_index, "warmup": repeat.warmup, "cancelled": repeat.cancelled },
                 }));
             }
         }
@@ -159,6 +160,7 @@ mod tests {
                 mode: "pool".to_owned(),
                 repeats: vec![Repeat {
                     warmup: false,
+                    cancelled: false,
                     started_ms: 1_000.0,
                     finished_ms: 1_010.0,
                     spans: vec![

@@ -411,6 +411,7 @@ mod tests {
                 .iter()
                 .map(|&wall| Repeat {
                     warmup: false,
+                    cancelled: false,
                     started_ms: 0.0,
                     finished_ms: wall,
                     spans: lanes

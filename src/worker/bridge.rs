@@ -14,7 +14,7 @@ use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::protocol::{ComputeRequest, ComputeResponse, JobId};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
-use crate::worker::host::to_js;
+use crate::worker::host::{STOP_FLAG_KEY, to_js};
 
 #[wasm_bindgen]
 extern "C" {
@@ -100,6 +100,8 @@ pub struct ComputeBridge {
     worker: Worker,
     pending: Pending,
     next_job: Cell<JobId>,
+    /// A view on the worker's stop flag (see `host::STOP_UP_TO`), when its memory could be shared with the page.
+    stop_flag: Rc<RefCell<Option<js_sys::Int32Array>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -127,10 +129,15 @@ impl ComputeBridge {
         let (ready_sender, ready_receiver) = oneshot::channel();
         let ready: ReadySender = Rc::new(RefCell::new(Some(ready_sender)));
 
+        let stop_flag = Rc::new(RefCell::new(None));
         let on_message = {
-            let (pending, ready) = (Rc::clone(&pending), Rc::clone(&ready));
+            let (pending, ready, stop_flag) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&stop_flag));
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let response = serde_wasm_bindgen::from_value::<ComputeResponse>(event.data())
+                let data = event.data();
+                if let Some(view) = take_stop_flag(&data) {
+                    stop_flag.replace(Some(view));
+                }
+                let response = serde_wasm_bindgen::from_value::<ComputeResponse>(data)
                     .map_err(|error| WorkerError::Protocol(error.to_string()));
                 dispatch(response, &pending, &ready);
             })
@@ -156,6 +163,7 @@ impl ComputeBridge {
             worker,
             pending,
             next_job: Cell::new(1),
+            stop_flag,
             _on_message: on_message,
             _on_error: on_error,
         };
@@ -259,6 +267,17 @@ impl ComputeBridge {
         })
     }
 
+    /// Asks every job sent so far to stop: the kernels see it between steps and reply with what their finished
+    /// tasks computed, marked cancelled. Returns `false` when the worker's memory could not be shared with the
+    /// page (no cross-origin isolation), so there is no flag to raise.
+    pub fn stop_jobs(&self) -> bool {
+        let Some(view) = self.stop_flag.borrow().clone() else {
+            return false;
+        };
+        let last = i32::try_from(self.next_job.get().wrapping_sub(1)).unwrap_or(i32::MAX);
+        js_sys::Atomics::store(&view, 0, last).is_ok()
+    }
+
     /// Runs one kernel job in the worker and waits for its reply.
     ///
     /// # Errors
@@ -280,6 +299,18 @@ impl Drop for ComputeBridge {
     fn drop(&mut self) {
         self.worker.terminate();
     }
+}
+
+/// Takes the stop flag's view off a ready handshake, leaving the plain message serde expects.
+fn take_stop_flag(data: &JsValue) -> Option<js_sys::Int32Array> {
+    let key = JsValue::from_str(STOP_FLAG_KEY);
+    let object = data.dyn_ref::<js_sys::Object>()?;
+    let view = js_sys::Reflect::get(object, &key)
+        .ok()?
+        .dyn_into::<js_sys::Int32Array>()
+        .ok()?;
+    js_sys::Reflect::delete_property(object, &key).ok()?;
+    Some(view)
 }
 
 fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, ready: &ReadySender) {

@@ -1,10 +1,12 @@
 //! Worker side of the protocol: runs inside the compute worker once its instance and pool are up.
 
+use std::sync::atomic::{AtomicI32, Ordering};
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::kernels;
+use crate::kernels::{self, Context};
 use crate::protocol::{ComputeRequest, ComputeResponse};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
@@ -14,6 +16,9 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_was
     value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true))
 }
 
+/// The property of the ready handshake that carries the stop flag's view.
+pub(crate) const STOP_FLAG_KEY: &str = "stopFlag";
+
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     let sent = to_js(response)
         .map_err(JsValue::from)
@@ -21,6 +26,23 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     if let Err(error) = sent {
         web_sys::console::error_2(&"lanes compute worker could not reply:".into(), &error);
     }
+}
+
+/// Jobs with an id up to this one are stopped. The page writes it (`Atomics.store`) through the `Int32Array`
+/// view on this instance's shared memory that the ready handshake carries; the kernels read it between steps,
+/// on whichever pool thread runs them.
+static STOP_UP_TO: AtomicI32 = AtomicI32::new(0);
+
+/// A view of [`STOP_UP_TO`] the page can write through. `None` when this instance's memory is not shared.
+fn stop_flag_view() -> Option<js_sys::Int32Array> {
+    let memory = wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()?;
+    let buffer = memory.buffer().dyn_into::<js_sys::SharedArrayBuffer>().ok()?;
+    let address = u32::try_from(STOP_UP_TO.as_ptr() as usize).ok()?;
+    Some(js_sys::Int32Array::new_with_byte_offset_and_length(
+        &buffer, address, 1,
+    ))
 }
 
 thread_local! {
@@ -63,7 +85,8 @@ fn handle(request: ComputeRequest) -> ComputeResponse {
         ComputeRequest::Ping { job } => ComputeResponse::Pong { job },
         ComputeRequest::Run { job, spec, strategy } => {
             let started_ms = now_ms();
-            match kernels::run(&spec, strategy, &now_ms) {
+            let stopped = || i64::from(STOP_UP_TO.load(Ordering::Relaxed)) >= i64::from(job);
+            match kernels::run_in(&spec, strategy, Context::cancellable(&now_ms, &stopped)) {
                 Ok(output) => ComputeResponse::Done {
                     job,
                     started_ms,
@@ -100,14 +123,16 @@ pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms:
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    post(
-        &scope,
-        &ComputeResponse::Ready {
-            threads: u32::try_from(rayon::current_num_threads()).unwrap_or(u32::MAX),
-            spawned_ms,
-            instantiated_ms,
-            pool_ready_ms,
-        },
-    );
-    Ok(())
+    let ready = ComputeResponse::Ready {
+        threads: u32::try_from(rayon::current_num_threads()).unwrap_or(u32::MAX),
+        spawned_ms,
+        instantiated_ms,
+        pool_ready_ms,
+    };
+    // The stop flag rides along the handshake as an extra property (serde knows nothing of shared views).
+    let message = to_js(&ready)?;
+    if let Some(view) = stop_flag_view() {
+        js_sys::Reflect::set(&message, &STOP_FLAG_KEY.into(), &view)?;
+    }
+    scope.post_message(&message)
 }

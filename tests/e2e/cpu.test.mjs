@@ -103,3 +103,45 @@ test('malformed permalinks fall back to defaults with a visible note', async () 
   assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
   browser.assertNoPageErrors();
 });
+
+test('Stop ends a running job within 100 ms, keeps what finished and marks the stopped run', async (t) => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=sum-loop&n=2000000000&t=2&r=3&modes=worker,pool`);
+  await poolState(page);
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="form-message"]')?.textContent.includes('worker mode'));
+  // Let the job get going inside the compute worker before stopping it.
+  await page.waitForTimeout(300);
+  const idleAfterMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const stoppedAt = performance.now();
+        document.querySelector('[data-testid="cpu-stop"]').click();
+        const check = () => {
+          if (!document.querySelector('[data-testid="run-button"]').textContent.includes('Running')) {
+            resolve(performance.now() - stoppedAt);
+          } else if (performance.now() - stoppedAt > 5000) resolve(Infinity);
+          else requestAnimationFrame(check);
+        };
+        check();
+      }),
+  );
+  t.diagnostic(`idle ${idleAfterMs.toFixed(1)} ms after Stop`);
+  assert.ok(idleAfterMs <= 100, `idle after ${idleAfterMs} ms`);
+  const rows = await resultRows(page, 1);
+  assert.deepEqual(rows.map((row) => row.mode), ['worker'], 'the pool mode never started');
+  assert.equal(rows[0].cancelled, 'true');
+  assert.match(await page.getByTestId('results').textContent(), /stopped after 0 of 2 tasks/);
+  assert.match(await page.getByTestId('form-message').textContent(), /stopped/);
+  // The stopped run is drawn, and the next run is not stopped by the old flag.
+  assert.ok(await page.locator('[data-testid="timeline"] [data-lane="worker"]').count() > 0);
+  await page.getByTestId('size-input').fill('1000000');
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="result-row"][data-mode="pool"]'));
+  const again = await resultRows(page, 2);
+  for (const row of again) {
+    assert.equal(row.cancelled, 'false');
+    assert.equal(row.result, String(3 * 1_000_000 * 2));
+  }
+  browser.assertNoPageErrors();
+});

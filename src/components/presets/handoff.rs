@@ -102,6 +102,7 @@ fn to_report(id: u32, measured: &[Measured]) -> (ExperimentReport, Vec<Point>) {
                             .iter()
                             .map(|sample| Repeat {
                                 warmup: false,
+                                cancelled: false,
                                 started_ms: sample.start_ms,
                                 finished_ms: sample.end_ms,
                                 spans: vec![

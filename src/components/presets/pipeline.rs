@@ -181,6 +181,7 @@ pub fn PipelinePreset(
                         mode_report.result = format!("{} items, Σ {total}", trace.values.len());
                         mode_report.repeats.push(Repeat {
                             warmup: false,
+                            cancelled: false,
                             started_ms,
                             finished_ms,
                             spans: trace.spans,

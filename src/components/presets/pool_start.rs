@@ -100,6 +100,7 @@ async fn cold_run(
     );
     let repeat = Repeat {
         warmup,
+        cancelled: false,
         started_ms,
         finished_ms,
         spans,
@@ -201,6 +202,7 @@ pub fn PoolStartPreset(
                             warm.threads_used = warm.threads_used.max(run.output.threads_used());
                             warm.repeats.push(Repeat {
                                 warmup: repeat == 0,
+                                cancelled: false,
                                 started_ms: run.started_ms,
                                 finished_ms: run.finished_ms,
                                 spans: run.spans(),

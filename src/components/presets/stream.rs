@@ -228,6 +228,7 @@ pub fn StreamPreset(
                         peak.set(Some((measured.peak_memory, measured.peak_js_heap)));
                         mode_report.repeats.push(Repeat {
                             warmup: false,
+                            cancelled: false,
                             started_ms,
                             finished_ms,
                             spans: measured.spans,

@@ -63,6 +63,7 @@ async fn sweep_point(spec: KernelSpec, threads: u32, repeats: u32) -> Result<Mod
         mode.threads_used = mode.threads_used.max(reply.output.threads_used());
         mode.repeats.push(Repeat {
             warmup: repeat == 0,
+            cancelled: false,
             started_ms,
             finished_ms,
             spans,
