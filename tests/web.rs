@@ -37,6 +37,7 @@ fn primes_in_wasm_match_the_known_count() {
 async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
     let repeat = |wall: f64, warmup: bool| Repeat {
         warmup,
+        cancelled: false,
         started_ms: 1_000.0,
         finished_ms: 1_000.0 + wall,
         spans: Vec::new(),
