@@ -7,13 +7,14 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::cpu_experiment::CpuExperiment;
+use crate::components::debug_panel::DebugPanel;
 use crate::components::env_panel::EnvPanel;
 use crate::components::io_experiment::IoExperiment;
 use crate::components::presets::PresetPanel;
 use crate::components::report_panel::ReportPanel;
 use crate::report::ExperimentReport;
 use crate::state::{self, Experiment};
-use crate::worker::bridge::{ComputeBridge, PoolInfo};
+use crate::worker::bridge::{ComputeBridge, PoolInfo, WorkerError};
 
 /// What the browser offers, read once at start-up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,6 +103,17 @@ pub struct Lab {
     pub history: RwSignal<Vec<ExperimentReport>>,
     /// The id of the experiment the report panel shows (the latest when `None`).
     pub shown: RwSignal<Option<u32>>,
+    /// The last time the compute worker broke, and how (it is rebuilt at once).
+    pub fault: RwSignal<Option<WorkerFault>>,
+}
+
+/// A compute worker that broke after its handshake: what the page saw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerFault {
+    /// How many workers have broken in this tab.
+    pub count: u32,
+    /// What was detected.
+    pub error: WorkerError,
 }
 
 impl Lab {
@@ -130,6 +142,7 @@ pub fn App() -> impl IntoView {
         lab_endpoint: RwSignal::new(ServiceState::Starting),
         history: RwSignal::new(Vec::new()),
         shown: RwSignal::new(None),
+        fault: RwSignal::new(None),
     };
     crate::freeze::install();
     provide_context(lab);
@@ -169,6 +182,7 @@ pub fn App() -> impl IntoView {
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
             <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
+            {parsed.debug.then(|| view! { <DebugPanel/> })}
             <ReportPanel/>
         </main>
     }
@@ -187,6 +201,10 @@ fn start_pool(lab: Lab) {
     spawn_local(async move {
         match ComputeBridge::start(threads).await {
             Ok((bridge, info)) => {
+                bridge.on_fault(move |error| {
+                    // Runs inside the broken bridge's own callback: rebuild from a fresh task, after it returns.
+                    spawn_local(async move { rebuild_pool(lab, error) });
+                });
                 lab.bridge.set_value(Some(Rc::new(bridge)));
                 lab.pool.set(PoolState::Ready(info));
                 mark("lanes-pool-ready");
@@ -194,6 +212,20 @@ fn start_pool(lab: Lab) {
             Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
         }
     });
+}
+
+/// Reports a broken compute worker and starts a new one; jobs in flight have already failed with `error`.
+fn rebuild_pool(lab: Lab, error: WorkerError) {
+    let count = lab
+        .fault
+        .with_untracked(|fault| fault.as_ref().map_or(0, |fault| fault.count))
+        + 1;
+    web_sys::console::warn_1(&format!("lanes: {error}; starting a new compute worker").into());
+    lab.fault.set(Some(WorkerFault { count, error }));
+    lab.pool.set(PoolState::Starting);
+    // Dropping the page's handle terminates the broken worker (a run still holding it lets go when it fails).
+    lab.bridge.set_value(None);
+    start_pool(lab);
 }
 
 /// Sets a `performance.mark`, so load milestones show in DevTools and the benchmark can read them.

@@ -1,6 +1,7 @@
 //! UI components (UI thread). They draw state; the work happens in [`crate::runner`] and the worker.
 
 pub mod cpu_experiment;
+pub mod debug_panel;
 pub mod env_panel;
 pub mod io_experiment;
 pub(crate) mod kernel_inputs;

@@ -35,11 +35,44 @@ pub enum ComputeRequest {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    /// Fail on purpose (`?debug=1` only), to show how the page detects and recovers from a broken worker.
+    Fault {
+        /// The job the fault pretends to be.
+        job: JobId,
+        /// How to fail.
+        fault: Fault,
+    },
     /// Answer at once: measures the round trip through the protocol.
     Ping {
         /// Echoed in the [`ComputeResponse::Pong`].
         job: JobId,
     },
+}
+
+/// The ways the compute worker can be told to break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    /// Execute wasm's `unreachable`: the instance traps and the worker reports an uncaught error.
+    Trap,
+    /// Spin forever without checking the stop flag: only the watchdog notices.
+    Hang,
+    /// Close the worker silently: no error event, no reply; only the watchdog notices.
+    Exit,
+}
+
+impl Fault {
+    /// Every fault, in the order the debug panel lists them.
+    pub const ALL: [Fault; 3] = [Fault::Trap, Fault::Hang, Fault::Exit];
+
+    /// The stable id used in `data-testid="debug-<id>"`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Fault::Trap => "trap",
+            Fault::Hang => "hang",
+            Fault::Exit => "exit",
+        }
+    }
 }
 
 /// What the compute worker answers.

@@ -175,6 +175,8 @@ pub struct ParsedSettings {
     pub preset: Option<Preset>,
     /// Whether to run that preset at once.
     pub preset_autorun: bool,
+    /// `?debug=1`: show the fault injection panel (a trapping, a hanging and an exiting compute worker).
+    pub debug: bool,
     /// One human-readable note per ignored parameter.
     pub notes: Vec<String>,
 }
@@ -290,7 +292,9 @@ where
         && pairs
             .iter()
             .any(|(key, value)| key == "autorun" && matches!(value.as_str(), "1" | "true" | "yes"));
+    let debug = pairs.iter().any(|(key, value)| key == "debug" && value == "1");
     ParsedSettings {
+        debug,
         experiment,
         settings,
         io,

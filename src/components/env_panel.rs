@@ -49,6 +49,28 @@ pub fn EnvPanel() -> impl IntoView {
                 >
                     {pool_text}
                 </dd>
+                {move || {
+                    lab.fault
+                        .get()
+                        .map(|fault| {
+                            view! {
+                                <dt>"Worker fault"</dt>
+                                <dd
+                                    class="fault"
+                                    data-testid="worker-fault"
+                                    data-count=fault.count.to_string()
+                                    data-kind=fault.error.kind()
+                                    role="alert"
+                                >
+                                    {format!(
+                                        "{} — the jobs it owed failed and a new compute worker was started{}",
+                                        fault.error,
+                                        if fault.count > 1 { format!(" ({} faults so far)", fault.count) } else { String::new() },
+                                    )}
+                                </dd>
+                            }
+                        })
+                }}
                 <dt>"Latency endpoint"</dt>
                 <dd data-testid="lab-state" data-state=move || lab.lab_endpoint.get().id()>
                     {move || match lab.lab_endpoint.get() {

@@ -11,10 +11,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, JobId};
+use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
-use crate::worker::host::{STOP_FLAG_KEY, to_js};
+use crate::worker::host::{HEARTBEAT_WORD, SHARED_KEY, STOP_WORD, to_js};
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,6 +25,12 @@ extern "C" {
 
 /// Where the compute worker's bootstrap is served, next to `index.html`.
 const WORKER_SCRIPT: &str = "compute-worker.js";
+
+/// How long the worker may stay silent while it owes the page an answer: no reply and no heartbeat (kernels beat
+/// every few milliseconds) for this long means it hung or died without an error event.
+pub const WATCHDOG_MS: f64 = 5_000.0;
+/// How often the watchdog looks.
+const WATCHDOG_TICK_MS: i32 = 250;
 
 /// Why the compute worker could not do what was asked.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -38,12 +44,29 @@ pub enum WorkerError {
     /// The worker reported an uncaught error.
     #[error("the compute worker crashed: {0}")]
     Crashed(String),
+    /// The worker owed an answer and showed no sign of life for [`WATCHDOG_MS`].
+    #[error("the compute worker stopped answering: no reply and no heartbeat for {0:.0} ms")]
+    Unresponsive(f64),
     /// The worker refused the job.
     #[error("the compute worker refused the job: {0}")]
     Refused(String),
     /// A message did not fit the protocol.
     #[error("unexpected message from the compute worker: {0}")]
     Protocol(String),
+}
+
+impl WorkerError {
+    /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `refused`, `protocol`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkerError::Spawn(_) => "spawn",
+            WorkerError::InitFailed(_) => "init-failed",
+            WorkerError::Crashed(_) => "crashed",
+            WorkerError::Unresponsive(_) => "unresponsive",
+            WorkerError::Refused(_) => "refused",
+            WorkerError::Protocol(_) => "protocol",
+        }
+    }
 }
 
 fn describe(value: &JsValue) -> String {
@@ -95,15 +118,51 @@ enum Reply {
 type Pending = Rc<RefCell<HashMap<JobId, oneshot::Sender<Result<Reply, WorkerError>>>>>;
 type ReadySender = Rc<RefCell<Option<oneshot::Sender<Result<ComputeResponse, WorkerError>>>>>;
 
+/// What the page is told when its worker breaks after the handshake.
+type FaultCallback = Rc<dyn Fn(WorkerError)>;
+
+/// Everything the message, error and watchdog callbacks share.
+#[derive(Default)]
+struct Health {
+    /// A view of the worker's shared words (stop flag, heartbeat), when its memory could be shared.
+    shared: RefCell<Option<js_sys::Int32Array>>,
+    /// When the worker last showed a sign of life, and the heartbeat it showed.
+    last_sign: Cell<(f64, i32)>,
+    /// Set once the worker is known to be broken: later requests fail at once.
+    broken: RefCell<Option<WorkerError>>,
+    /// Told once, when the worker breaks after its handshake.
+    on_fault: RefCell<Option<FaultCallback>>,
+}
+
+impl Health {
+    fn heartbeat(&self) -> Option<i32> {
+        let view = self.shared.borrow().clone()?;
+        js_sys::Atomics::load(&view, HEARTBEAT_WORD).ok()
+    }
+
+    /// Marks the worker broken, fails everything waiting and tells the page (once).
+    fn fail(&self, error: &WorkerError, pending: &Pending, ready: &ReadySender) {
+        if self.broken.borrow().is_some() {
+            return;
+        }
+        self.broken.replace(Some(error.clone()));
+        fail_all(error, pending, ready);
+        if let Some(on_fault) = self.on_fault.borrow_mut().take() {
+            on_fault(error.clone());
+        }
+    }
+}
+
 /// The page's handle on the compute worker. Dropping it terminates the worker.
 pub struct ComputeBridge {
     worker: Worker,
     pending: Pending,
     next_job: Cell<JobId>,
-    /// A view on the worker's stop flag (see `host::STOP_UP_TO`), when its memory could be shared with the page.
-    stop_flag: Rc<RefCell<Option<js_sys::Int32Array>>>,
+    health: Rc<Health>,
+    watchdog: i32,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_tick: Closure<dyn FnMut()>,
 }
 
 impl ComputeBridge {
@@ -129,28 +188,53 @@ impl ComputeBridge {
         let (ready_sender, ready_receiver) = oneshot::channel();
         let ready: ReadySender = Rc::new(RefCell::new(Some(ready_sender)));
 
-        let stop_flag = Rc::new(RefCell::new(None));
+        let health = Rc::new(Health::default());
+        health.last_sign.set((now_ms(), 0));
         let on_message = {
-            let (pending, ready, stop_flag) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&stop_flag));
+            let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let data = event.data();
-                if let Some(view) = take_stop_flag(&data) {
-                    stop_flag.replace(Some(view));
+                if let Some(view) = take_shared_view(&data) {
+                    health.shared.replace(Some(view));
                 }
+                health.last_sign.set((now_ms(), health.heartbeat().unwrap_or(0)));
                 let response = serde_wasm_bindgen::from_value::<ComputeResponse>(data)
                     .map_err(|error| WorkerError::Protocol(error.to_string()));
                 dispatch(response, &pending, &ready);
             })
         };
         let on_error = {
-            let (pending, ready) = (Rc::clone(&pending), Rc::clone(&ready));
+            let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
             Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-                let error = WorkerError::Crashed(event.message());
-                fail_all(&error, &pending, &ready);
+                // Handled here: without this the page would also log it as its own uncaught error.
+                event.prevent_default();
+                health.fail(&WorkerError::Crashed(event.message()), &pending, &ready);
+            })
+        };
+        // The watchdog: while a reply is owed, the worker must answer or beat within WATCHDOG_MS.
+        let on_tick = {
+            let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
+            Closure::<dyn FnMut()>::new(move || {
+                let now = now_ms();
+                let owed = !pending.borrow().is_empty();
+                let beat = health.heartbeat().unwrap_or(0);
+                let (since, last_beat) = health.last_sign.get();
+                if !owed || beat != last_beat {
+                    health.last_sign.set((now, beat));
+                } else if now - since > WATCHDOG_MS {
+                    health.fail(&WorkerError::Unresponsive(now - since), &pending, &ready);
+                }
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let watchdog = web_sys::window()
+            .ok_or_else(|| WorkerError::Spawn("no window to run the watchdog on".to_owned()))?
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                on_tick.as_ref().unchecked_ref(),
+                WATCHDOG_TICK_MS,
+            )
+            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
         let init = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
@@ -163,9 +247,11 @@ impl ComputeBridge {
             worker,
             pending,
             next_job: Cell::new(1),
-            stop_flag,
+            health,
+            watchdog,
             _on_message: on_message,
             _on_error: on_error,
+            _on_tick: on_tick,
         };
         let handshake = ready_receiver
             .await
@@ -253,7 +339,15 @@ impl ComputeBridge {
         let job = self.next_job.get();
         self.next_job.set(job.wrapping_add(1));
         let (sender, receiver) = oneshot::channel();
-        self.pending.borrow_mut().insert(job, sender);
+        match self.health.broken.borrow().clone() {
+            // A broken worker answers nothing: fail at once rather than wait for the watchdog again.
+            Some(error) => {
+                let _ = sender.send(Err(error));
+            }
+            None => {
+                self.pending.borrow_mut().insert(job, sender);
+            }
+        }
         (job, receiver)
     }
 
@@ -271,11 +365,30 @@ impl ComputeBridge {
     /// tasks computed, marked cancelled. Returns `false` when the worker's memory could not be shared with the
     /// page (no cross-origin isolation), so there is no flag to raise.
     pub fn stop_jobs(&self) -> bool {
-        let Some(view) = self.stop_flag.borrow().clone() else {
+        let Some(view) = self.health.shared.borrow().clone() else {
             return false;
         };
         let last = i32::try_from(self.next_job.get().wrapping_sub(1)).unwrap_or(i32::MAX);
-        js_sys::Atomics::store(&view, 0, last).is_ok()
+        js_sys::Atomics::store(&view, STOP_WORD, last).is_ok()
+    }
+
+    /// Calls `on_fault` once if the worker breaks from now on (a trap, an error event, the watchdog): the page
+    /// reports it and builds a new worker. Jobs waiting at that moment fail with the same error.
+    pub fn on_fault(&self, on_fault: impl Fn(WorkerError) + 'static) {
+        self.health.on_fault.replace(Some(Rc::new(on_fault)));
+    }
+
+    /// Breaks the worker on purpose (`?debug=1`) and waits for the page to notice.
+    ///
+    /// # Errors
+    /// Always: the error the page detected ([`WorkerError::Crashed`] or [`WorkerError::Unresponsive`]).
+    pub async fn inject(&self, fault: Fault) -> Result<(), WorkerError> {
+        let (job, receiver) = self.enqueue();
+        self.post(&ComputeRequest::Fault { job, fault }, job)?;
+        receiver
+            .await
+            .map_err(|_| WorkerError::Crashed("the worker went away".to_owned()))?
+            .and_then(|reply| Err(WorkerError::Protocol(format!("{reply:?} answered a fault"))))
     }
 
     /// Runs one kernel job in the worker and waits for its reply.
@@ -297,13 +410,16 @@ impl ComputeBridge {
 
 impl Drop for ComputeBridge {
     fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_interval_with_handle(self.watchdog);
+        }
         self.worker.terminate();
     }
 }
 
-/// Takes the stop flag's view off a ready handshake, leaving the plain message serde expects.
-fn take_stop_flag(data: &JsValue) -> Option<js_sys::Int32Array> {
-    let key = JsValue::from_str(STOP_FLAG_KEY);
+/// Takes the view of the shared words off a ready handshake, leaving the plain message serde expects.
+fn take_shared_view(data: &JsValue) -> Option<js_sys::Int32Array> {
+    let key = JsValue::from_str(SHARED_KEY);
     let object = data.dyn_ref::<js_sys::Object>()?;
     let view = js_sys::Reflect::get(object, &key)
         .ok()?

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::kernels::{self, Context};
-use crate::protocol::{ComputeRequest, ComputeResponse};
+use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
 
@@ -16,8 +16,8 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_was
     value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true))
 }
 
-/// The property of the ready handshake that carries the stop flag's view.
-pub(crate) const STOP_FLAG_KEY: &str = "stopFlag";
+/// The property of the ready handshake that carries the view of the shared words.
+pub(crate) const SHARED_KEY: &str = "shared";
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     let sent = to_js(response)
@@ -28,21 +28,55 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     }
 }
 
-/// Jobs with an id up to this one are stopped. The page writes it (`Atomics.store`) through the `Int32Array`
-/// view on this instance's shared memory that the ready handshake carries; the kernels read it between steps,
-/// on whichever pool thread runs them.
-static STOP_UP_TO: AtomicI32 = AtomicI32::new(0);
+/// Words of this instance's memory the page reads and writes through an `Int32Array` view that the ready
+/// handshake carries (`Atomics.store` / `Atomics.load` on the page, atomics here, on whichever pool thread runs
+/// a kernel).
+#[repr(C)]
+struct SharedWords {
+    /// Jobs with an id up to this one are stopped (index [`STOP_WORD`]).
+    stop_up_to: AtomicI32,
+    /// Bumped at every stop-flag check, i.e. every few milliseconds while a kernel runs (index
+    /// [`HEARTBEAT_WORD`]): the page's watchdog reads it to tell a long job from a hung worker.
+    heartbeat: AtomicI32,
+}
 
-/// A view of [`STOP_UP_TO`] the page can write through. `None` when this instance's memory is not shared.
-fn stop_flag_view() -> Option<js_sys::Int32Array> {
+static SHARED: SharedWords = SharedWords {
+    stop_up_to: AtomicI32::new(0),
+    heartbeat: AtomicI32::new(0),
+};
+
+/// Index of the stop word in the shared view.
+pub(crate) const STOP_WORD: u32 = 0;
+/// Index of the heartbeat word in the shared view.
+pub(crate) const HEARTBEAT_WORD: u32 = 1;
+
+/// A view of [`SHARED`] for the page. `None` when this instance's memory is not shared.
+fn shared_view() -> Option<js_sys::Int32Array> {
     let memory = wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
         .ok()?;
     let buffer = memory.buffer().dyn_into::<js_sys::SharedArrayBuffer>().ok()?;
-    let address = u32::try_from(STOP_UP_TO.as_ptr() as usize).ok()?;
+    let address = u32::try_from(&raw const SHARED as usize).ok()?;
     Some(js_sys::Int32Array::new_with_byte_offset_and_length(
-        &buffer, address, 1,
+        &buffer, address, 2,
     ))
+}
+
+/// Whether `job` has been stopped; every check is also a heartbeat.
+fn stopped(job: JobId) -> bool {
+    SHARED.heartbeat.fetch_add(1, Ordering::Relaxed);
+    i64::from(SHARED.stop_up_to.load(Ordering::Relaxed)) >= i64::from(job)
+}
+
+/// Breaks the worker on purpose (`?debug=1`).
+fn inject(fault: Fault, scope: &DedicatedWorkerGlobalScope) {
+    match fault {
+        Fault::Trap => core::arch::wasm32::unreachable(),
+        Fault::Hang => loop {
+            std::hint::spin_loop();
+        },
+        Fault::Exit => scope.close(),
+    }
 }
 
 thread_local! {
@@ -59,8 +93,8 @@ fn memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn handle(request: ComputeRequest) -> ComputeResponse {
-    match request {
+fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option<ComputeResponse> {
+    Some(match request {
         ComputeRequest::StreamBatch {
             job,
             stream,
@@ -83,9 +117,13 @@ fn handle(request: ComputeRequest) -> ComputeResponse {
             }
         }
         ComputeRequest::Ping { job } => ComputeResponse::Pong { job },
+        ComputeRequest::Fault { fault, .. } => {
+            inject(fault, scope);
+            return None;
+        }
         ComputeRequest::Run { job, spec, strategy } => {
             let started_ms = now_ms();
-            let stopped = || i64::from(STOP_UP_TO.load(Ordering::Relaxed)) >= i64::from(job);
+            let stopped = || stopped(job);
             match kernels::run_in(&spec, strategy, Context::cancellable(&now_ms, &stopped)) {
                 Ok(output) => ComputeResponse::Done {
                     job,
@@ -99,7 +137,7 @@ fn handle(request: ComputeRequest) -> ComputeResponse {
                 },
             }
         }
-    }
+    })
 }
 
 /// Called by `www/compute-worker.js` after it has instantiated the module and started the pool: installs the
@@ -113,7 +151,11 @@ pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms:
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<ComputeRequest>(event.data()) {
-            Ok(request) => post(&reply_scope, &handle(request)),
+            Ok(request) => {
+                if let Some(response) = handle(request, &reply_scope) {
+                    post(&reply_scope, &response);
+                }
+            }
             Err(error) => web_sys::console::error_2(
                 &"lanes compute worker got a malformed request:".into(),
                 &JsValue::from(error),
@@ -129,10 +171,10 @@ pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms:
         instantiated_ms,
         pool_ready_ms,
     };
-    // The stop flag rides along the handshake as an extra property (serde knows nothing of shared views).
+    // The shared words ride along the handshake as an extra property (serde knows nothing of shared views).
     let message = to_js(&ready)?;
-    if let Some(view) = stop_flag_view() {
-        js_sys::Reflect::set(&message, &STOP_FLAG_KEY.into(), &view)?;
+    if let Some(view) = shared_view() {
+        js_sys::Reflect::set(&message, &SHARED_KEY.into(), &view)?;
     }
     scope.post_message(&message)
 }
