@@ -14,6 +14,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$1"; shift; local started=$SECONDS; "
 
 step "format" cargo fmt --all -- --check
 step "clippy, wasm32" cargo clippy --all-targets -- -D warnings
+step "clippy, wasm32 single-threaded (the build for pages without isolation)" \
+  env CARGO_ENCODED_RUSTFLAGS= cargo clippy --lib --target wasm32-unknown-unknown \
+  --target-dir target/single-thread --config 'unstable.build-std=[]' -- -D warnings
 step "clippy, native" cargo clippy "${native[@]}" --all-targets -- -D warnings
 step "native tests (cargo test)" cargo test "${native[@]}"
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \

@@ -51,6 +51,9 @@ pub enum PoolState {
     Starting,
     /// Ready, with how it started.
     Ready(PoolInfo),
+    /// The compute worker runs (worker mode) but there is no pool, with the reason: the page is not cross-origin
+    /// isolated, so it runs the single-threaded build.
+    WorkerOnly(PoolInfo, String),
     /// Not available, with the reason.
     Unavailable(String),
 }
@@ -61,10 +64,20 @@ impl PoolState {
         match self {
             PoolState::Starting => "starting",
             PoolState::Ready(_) => "ready",
-            PoolState::Unavailable(_) => "unavailable",
+            PoolState::WorkerOnly(..) | PoolState::Unavailable(_) => "unavailable",
         }
     }
+
+    /// Whether the compute worker answers jobs (with or without a pool).
+    pub fn has_worker(&self) -> bool {
+        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly(..))
+    }
 }
+
+/// Why there is no pool on a page that is not cross-origin isolated.
+pub const NOT_ISOLATED: &str = "the page is not cross-origin isolated, so Web Workers cannot share wasm memory and \
+     it runs the single-threaded build; serve it with Cross-Origin-Opener-Policy: same-origin and \
+     Cross-Origin-Embedder-Policy: require-corp (or let the isolation service worker reload it once)";
 
 /// A browser service the page starts (the lab service worker).
 #[derive(Clone, Debug, PartialEq)]
@@ -189,24 +202,26 @@ pub fn App() -> impl IntoView {
 }
 
 fn start_pool(lab: Lab) {
-    if !lab.environment.isolated {
-        lab.pool.set(PoolState::Unavailable(
-            "the page is not cross-origin isolated, so Web Workers cannot share wasm memory; serve it with \
-             Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp"
-                .to_owned(),
-        ));
-        return;
-    }
-    let threads = lab.environment.hardware_concurrency;
+    // Without isolation (and in the single-threaded build) the compute worker still runs, without a pool.
+    let pooled = lab.environment.isolated && crate::THREADED;
+    let threads = if pooled {
+        lab.environment.hardware_concurrency
+    } else {
+        0
+    };
     spawn_local(async move {
         match ComputeBridge::start(threads).await {
             Ok((bridge, info)) => {
                 bridge.on_fault(move |error| {
                     // Runs inside the broken bridge's own callback: rebuild from a fresh task, after it returns.
-                    spawn_local(async move { rebuild_pool(lab, error) });
+                    spawn_local(async move { rebuild_pool(lab, Some(error)) });
                 });
                 lab.bridge.set_value(Some(Rc::new(bridge)));
-                lab.pool.set(PoolState::Ready(info));
+                lab.pool.set(if info.threads > 0 {
+                    PoolState::Ready(info)
+                } else {
+                    PoolState::WorkerOnly(info, NOT_ISOLATED.to_owned())
+                });
                 mark("lanes-pool-ready");
             }
             Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
@@ -214,16 +229,32 @@ fn start_pool(lab: Lab) {
     });
 }
 
-/// Reports a broken compute worker and starts a new one; jobs in flight have already failed with `error`.
-fn rebuild_pool(lab: Lab, error: WorkerError) {
-    let count = lab
-        .fault
-        .with_untracked(|fault| fault.as_ref().map_or(0, |fault| fault.count))
-        + 1;
-    web_sys::console::warn_1(&format!("lanes: {error}; starting a new compute worker").into());
-    lab.fault.set(Some(WorkerFault { count, error }));
+/// Stops every job in the compute worker: through its stop flag where the page shares memory with it, and
+/// otherwise (no cross-origin isolation) by terminating it, failing its jobs with [`WorkerError::Stopped`] and
+/// starting a new one.
+pub fn stop_compute(lab: Lab) {
+    let Some(bridge) = lab.bridge.get_value() else {
+        return;
+    };
+    if !bridge.stop_jobs() {
+        bridge.terminate_for_stop();
+        rebuild_pool(lab, None);
+    }
+}
+
+/// Starts a new compute worker in place of one that broke (`fault`, reported under Environment) or was
+/// terminated by a Stop (`None`); jobs in flight have already failed.
+fn rebuild_pool(lab: Lab, fault: Option<WorkerError>) {
+    if let Some(error) = fault {
+        let count = lab
+            .fault
+            .with_untracked(|fault| fault.as_ref().map_or(0, |fault| fault.count))
+            + 1;
+        web_sys::console::warn_1(&format!("lanes: {error}; starting a new compute worker").into());
+        lab.fault.set(Some(WorkerFault { count, error }));
+    }
     lab.pool.set(PoolState::Starting);
-    // Dropping the page's handle terminates the broken worker (a run still holding it lets go when it fails).
+    // Dropping the page's handle terminates the old worker (a run still holding it lets go when it fails).
     lab.bridge.set_value(None);
     start_pool(lab);
 }

@@ -30,9 +30,13 @@ pub mod timing;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// Exported to JS as `initThreadPool`: the compute worker's bootstrap awaits it to start the rayon pool.
-#[cfg(target_arch = "wasm32")]
+/// Exported to JS as `initThreadPool`: the compute worker's bootstrap awaits it to start the rayon pool. Only the
+/// threaded build has it; the single-threaded build (pages without cross-origin isolation) has no pool.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// Whether this build can run a rayon pool: built with atomics and shared memory.
+pub const THREADED: bool = cfg!(target_feature = "atomics");
 
 /// Runs when any instance of the module starts; mounts the UI only on the page.
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,7 @@
 //
 // Trunk gives the generated JS module a hashed name, so the page passes its URL in `?module=`. The page then
 // posts `{ module, threads }`: this worker imports the module, instantiates its own wasm instance (with its own
-// shared memory) from the compiled `module`, starts the rayon pool and hands over to Rust (`computeWorkerMain`),
+// shared memory) from the compiled `module`, starts the rayon pool (threaded build, threads > 0) and hands over to Rust (`computeWorkerMain`),
 // which installs the protocol handler and sends the `Ready` handshake. Failures are reported in the protocol's
 // shape (`{ kind: "InitFailed", reason }`).
 const now = () => performance.timeOrigin + performance.now();
@@ -19,8 +19,10 @@ self.onmessage = async (event) => {
     const bindings = await import(moduleUrl.href);
     await bindings.default({ module_or_path: module });
     const instantiatedMs = now();
-    await bindings.initThreadPool(threads);
-    bindings.computeWorkerMain(spawnedMs, instantiatedMs, now());
+    // The single-threaded build (pages without cross-origin isolation) has no pool to start.
+    const pooled = threads > 0 && typeof bindings.initThreadPool === 'function';
+    if (pooled) await bindings.initThreadPool(threads);
+    bindings.computeWorkerMain(spawnedMs, instantiatedMs, now(), pooled ? threads : 0);
   } catch (error) {
     self.postMessage({ kind: 'InitFailed', reason: String(error?.message ?? error) });
   }

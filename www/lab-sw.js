@@ -10,7 +10,11 @@
 //   GET <scope>lab/stream?mib=64&mibps=64
 //
 // streams a generated text body of `mib` MiB (64-byte lowercase lines) in 64 KiB chunks, paced to `mibps` MiB/s.
-// Every other request passes through untouched.
+// Registered as `lab-sw.js?coi=1` (by www/coi.js, on hosts that send no isolation headers) it also adds
+// Cross-Origin-Opener-Policy, Cross-Origin-Embedder-Policy and Cross-Origin-Resource-Policy to every same-origin
+// response that lacks them, which makes the page cross-origin isolated. Every other request passes through
+// untouched.
+const ISOLATE = new URL(self.location.href).searchParams.get('coi') === '1';
 const LAB_PATH = `${new URL(self.registration.scope).pathname}lab/delay`;
 const STREAM_PATH = `${new URL(self.registration.scope).pathname}lab/stream`;
 const MAX_STREAM_MIB = 1024;
@@ -24,7 +28,25 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || event.request.method !== 'GET') return;
   if (url.pathname === LAB_PATH) event.respondWith(delayed(url.searchParams, event.request.signal));
   else if (url.pathname === STREAM_PATH) event.respondWith(streamed(url.searchParams));
+  else if (ISOLATE) event.respondWith(isolated(event.request));
 });
+
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+// The response with the isolation headers it lacks added; the server's own headers win.
+async function isolated(request) {
+  const response = await fetch(request);
+  if (response.status === 0 || response.type === 'opaque' || response.type === 'opaqueredirect') return response;
+  const missing = Object.entries(ISOLATION_HEADERS).filter(([name]) => !response.headers.has(name));
+  if (missing.length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of missing) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 function mulberry32(seed) {
   let state = seed >>> 0;

@@ -12,8 +12,9 @@ use crate::freeze;
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat};
-use crate::runner::run_mode;
+use crate::runner::{RunError, run_mode};
 use crate::state::{self, CpuSettings, MAX_REPEATS};
+use crate::worker::bridge::WorkerError;
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
@@ -62,6 +63,7 @@ pub fn CpuExperiment(
             .map_err(|error| format!("repeats: {error}"))
     });
     let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| *mode != Mode::Main));
+    let needs_pool = move || modes.with(|modes| modes.contains(&Mode::Pool));
     let blocked_reason = move || -> Option<String> {
         if let Err(reason) = spec.get() {
             return Some(reason);
@@ -76,6 +78,9 @@ pub fn CpuExperiment(
             PoolState::Starting if needs_worker() => Some("waiting for the compute worker…".to_owned()),
             PoolState::Unavailable(reason) if needs_worker() => Some(format!(
                 "worker and pool modes need the compute worker, which is unavailable: {reason}"
+            )),
+            PoolState::WorkerOnly(_, reason) if needs_pool() => Some(format!(
+                "pool mode needs the rayon pool, which is unavailable: {reason}"
             )),
             _ => None,
         }
@@ -139,6 +144,7 @@ pub fn CpuExperiment(
                     // Let the status reach the screen before `main` mode takes the UI thread.
                     after_next_paint().await;
                     freeze::begin();
+                    let began_ms = crate::timing::now_ms();
                     let outcome = run_mode(mode, spec, bridge.as_deref()).await;
                     // The frame after the work closes the longest gap.
                     after_next_paint().await;
@@ -172,6 +178,22 @@ pub fn CpuExperiment(
                                 break;
                             }
                         }
+                        // Without a stop flag, Stop terminates the worker: nothing of the run is left.
+                        Err(RunError::Worker(WorkerError::Stopped)) => {
+                            mode_report.notes.push(
+                                "stopped by terminating the worker (no shared stop flag without isolation)"
+                                    .to_owned(),
+                            );
+                            mode_report.repeats.push(Repeat {
+                                warmup: repeat == 0,
+                                cancelled: true,
+                                started_ms: began_ms,
+                                finished_ms: crate::timing::now_ms(),
+                                spans: Vec::new(),
+                                freeze,
+                            });
+                            break;
+                        }
                         Err(error) => {
                             mode_report.error = Some(error.to_string());
                             break;
@@ -195,9 +217,7 @@ pub fn CpuExperiment(
             return;
         }
         stop_requested.set(true);
-        if let Some(bridge) = lab.bridge.get_value() {
-            bridge.stop_jobs();
-        }
+        crate::app::stop_compute(lab);
     };
 
     // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).

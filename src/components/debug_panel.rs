@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, PoolState};
+use crate::app::Lab;
 use crate::protocol::Fault;
 use crate::worker::bridge::WATCHDOG_MS;
 
@@ -63,7 +63,7 @@ pub fn DebugPanel() -> impl IntoView {
                                 type="button"
                                 data-testid=format!("debug-{}", fault.id())
                                 title=describe(fault)
-                                disabled=move || busy.get() || !matches!(lab.pool.get(), PoolState::Ready(_))
+                                disabled=move || busy.get() || !lab.pool.get().has_worker()
                                 on:click=move |_| inject(fault)
                             >
                                 {describe(fault)}

@@ -19,12 +19,24 @@ pub fn EnvPanel() -> impl IntoView {
             info.instantiated_ms - info.spawned_ms,
             info.pool_ready_ms - info.instantiated_ms,
         ),
+        PoolState::WorkerOnly(_, reason) => {
+            format!("unavailable: {reason}. The compute worker runs without a pool: worker mode works.")
+        }
         PoolState::Unavailable(reason) => format!("unavailable: {reason}"),
     };
     let pool_threads = move || match lab.pool.get() {
         PoolState::Ready(info) => info.threads,
         _ => 0,
     };
+    // What www/coi.js did about isolation before the app started.
+    let isolation = |key: &str| {
+        js_sys::Reflect::get(&js_sys::global(), &"lanesIsolation".into())
+            .and_then(|state| js_sys::Reflect::get(&state, &key.into()))
+            .ok()
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    };
+    let (isolation_state, isolation_detail) = (isolation("state"), isolation("detail"));
     view! {
         <section class="panel env" aria-label="Environment">
             <h2>"Environment"</h2>
@@ -32,6 +44,10 @@ pub fn EnvPanel() -> impl IntoView {
                 <dt>"crossOriginIsolated"</dt>
                 <dd data-testid="env-isolated" data-value=environment.isolated.to_string()>
                     {yes_no(environment.isolated)}
+                </dd>
+                <dt>"Isolation"</dt>
+                <dd data-testid="env-coi" data-state=isolation_state.clone()>
+                    {if isolation_state.is_empty() { "unknown (www/coi.js did not run)".to_owned() } else { isolation_detail }}
                 </dd>
                 <dt>"SharedArrayBuffer"</dt>
                 <dd data-testid="env-sab" data-value=environment.shared_array_buffer.to_string()>

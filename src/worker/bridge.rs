@@ -44,6 +44,11 @@ pub enum WorkerError {
     /// The worker reported an uncaught error.
     #[error("the compute worker crashed: {0}")]
     Crashed(String),
+    /// The page stopped the job by terminating the worker (no shared memory for a stop flag).
+    #[error(
+        "stopped: the compute worker was terminated (without cross-origin isolation there is no stop flag)"
+    )]
+    Stopped,
     /// The worker owed an answer and showed no sign of life for [`WATCHDOG_MS`].
     #[error("the compute worker stopped answering: no reply and no heartbeat for {0:.0} ms")]
     Unresponsive(f64),
@@ -63,6 +68,7 @@ impl WorkerError {
             WorkerError::InitFailed(_) => "init-failed",
             WorkerError::Crashed(_) => "crashed",
             WorkerError::Unresponsive(_) => "unresponsive",
+            WorkerError::Stopped => "stopped",
             WorkerError::Refused(_) => "refused",
             WorkerError::Protocol(_) => "protocol",
         }
@@ -370,6 +376,15 @@ impl ComputeBridge {
         };
         let last = i32::try_from(self.next_job.get().wrapping_sub(1)).unwrap_or(i32::MAX);
         js_sys::Atomics::store(&view, STOP_WORD, last).is_ok()
+    }
+
+    /// Stops the worker the hard way when [`ComputeBridge::stop_jobs`] cannot: terminates it at once and fails
+    /// every job it owed with [`WorkerError::Stopped`]. The bridge answers nothing afterwards.
+    pub fn terminate_for_stop(&self) {
+        self.health.on_fault.replace(None);
+        self.worker.terminate();
+        self.health.broken.replace(Some(WorkerError::Stopped));
+        fail_all(&WorkerError::Stopped, &self.pending, &Rc::new(RefCell::new(None)));
     }
 
     /// Calls `on_fault` once if the worker breaks from now on (a trap, an error event, the watchdog): the page

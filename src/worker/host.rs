@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::kernels::{self, Context};
+use crate::kernels::{self, Context, Strategy};
 use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
@@ -121,6 +121,15 @@ fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option
             inject(fault, scope);
             return None;
         }
+        ComputeRequest::Run {
+            job,
+            strategy: Strategy::Parallel,
+            ..
+        } if !crate::THREADED => ComputeResponse::Failed {
+            job,
+            error: "this is the single-threaded build (the page is not cross-origin isolated): no pool"
+                .to_owned(),
+        },
         ComputeRequest::Run { job, spec, strategy } => {
             let started_ms = now_ms();
             let stopped = || stopped(job);
@@ -140,13 +149,19 @@ fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option
     })
 }
 
-/// Called by `www/compute-worker.js` after it has instantiated the module and started the pool: installs the
-/// request handler and sends the ready handshake with the start-up timestamps.
+/// Called by `www/compute-worker.js` after it has instantiated the module and started the pool (`threads` > 0,
+/// threaded build only): installs the request handler and sends the ready handshake with the start-up
+/// timestamps.
 ///
 /// # Errors
 /// When called outside a dedicated worker.
 #[wasm_bindgen(js_name = computeWorkerMain)]
-pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms: f64) -> Result<(), JsValue> {
+pub fn compute_worker_main(
+    spawned_ms: f64,
+    instantiated_ms: f64,
+    pool_ready_ms: f64,
+    threads: u32,
+) -> Result<(), JsValue> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().dyn_into()?;
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -166,7 +181,12 @@ pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms:
     // The handler lives as long as the worker.
     on_message.forget();
     let ready = ComputeResponse::Ready {
-        threads: u32::try_from(rayon::current_num_threads()).unwrap_or(u32::MAX),
+        // Without a started pool, asking rayon would start its global pool, which may not be possible here.
+        threads: if crate::THREADED && threads > 0 {
+            u32::try_from(rayon::current_num_threads()).unwrap_or(u32::MAX)
+        } else {
+            0
+        },
         spawned_ms,
         instantiated_ms,
         pool_ready_ms,
@@ -176,5 +196,9 @@ pub fn compute_worker_main(spawned_ms: f64, instantiated_ms: f64, pool_ready_ms:
     if let Some(view) = shared_view() {
         js_sys::Reflect::set(&message, &SHARED_KEY.into(), &view)?;
     }
-    scope.post_message(&message)
+    scope.post_message(&message).or_else(|_| {
+        // Shared memory cannot be posted to a page that is not cross-origin isolated: no stop flag then.
+        js_sys::Reflect::delete_property(message.unchecked_ref::<js_sys::Object>(), &SHARED_KEY.into())?;
+        scope.post_message(&message)
+    })
 }

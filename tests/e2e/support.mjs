@@ -68,22 +68,26 @@ const CHROMIUM_ARGS = [
 
 /**
  * Opens a fresh headless Chromium profile and one page that records every page error and console error.
- * `close()` tears everything down; `assertNoPageErrors()` fails the spec if the page ever threw.
+ * `close()` tears everything down; `assertNoPageErrors()` fails the spec if the page ever threw or broke its
+ * Content-Security-Policy. `options` go to Playwright's persistent context (e.g. `serviceWorkers: 'block'`).
  */
-export async function openBrowser() {
+export async function openBrowser(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'lanes-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 60_000,
+    ...options,
   });
   context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') process.stderr.write(`[browser console] ${message.text()}\n`);
+    if (message.type() !== 'error') return;
+    process.stderr.write(`[browser console] ${message.text()}\n`);
+    if (/Content Security Policy/i.test(message.text())) pageErrors.push(`CSP violation: ${message.text()}`);
   });
   return {
     page,

@@ -1,0 +1,124 @@
+// Static hosting and isolation: the release `dist/` on a plain static server that sends no headers at all.
+// The isolation service worker reloads the page once and it comes back isolated with a pool; with the service
+// worker off (`?coi=0`) the page runs the single-threaded build: main and worker modes work, pool mode is
+// refused with the reason; the one-reload guard holds; the page carries a Content-Security-Policy.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIST, openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+
+/** Whether the page fetched a resource whose path ends with `suffix`. */
+const loaded = (page, suffix) =>
+  page.evaluate((end) => performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.endsWith(end)), suffix);
+
+let plain;
+let browser;
+
+before(async () => {
+  plain = await serveStatic(DIST, {});
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await plain?.close();
+});
+
+test('no headers: the service worker reloads once, the page is isolated and the pool runs', async () => {
+  const { page } = browser;
+  let loads = 0;
+  const count = (frame) => {
+    if (frame === page.mainFrame()) loads += 1;
+  };
+  page.on('framenavigated', count);
+  await page.goto(`${plain.url}/?kernel=primes&n=2000000&modes=main,pool`);
+  await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 30_000 });
+  await page.waitForLoadState();
+  assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'service-worker');
+  assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
+  const { state, threads } = await poolState(page);
+  assert.equal(state, 'ready');
+  assert.ok(threads >= 1);
+  assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
+  await page.getByTestId('run-button').click();
+  const rows = await resultRows(page, 2);
+  assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['pool', '148933']]);
+  // Navigating again stays isolated without another reload: the worker keeps serving the headers.
+  const before = loads;
+  await page.goto(`${plain.url}/?kernel=primes&n=2000000`);
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  assert.equal(loads - before, 1, 'one load, no reload');
+  page.off('framenavigated', count);
+  browser.assertNoPageErrors();
+});
+
+test('not isolated: single-threaded build, main and worker run (and stop), pool is refused with the reason', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.goto(`${plain.url}/?coi=0&kernel=primes&n=2000000&modes=main,worker`);
+    assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'false');
+    assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'off');
+    assert.equal((await poolState(page)).state, 'unavailable');
+    assert.ok(await loaded(page, '/st/lanes_bg.wasm'), 'the single-threaded build was loaded');
+    assert.match(await page.getByTestId('pool-state').textContent(), /not cross-origin isolated.*worker mode works/s);
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['worker', '148933']]);
+    // Pool mode is refused where the user looks, and Run stays disabled.
+    await page.getByTestId('mode-pool').check();
+    assert.equal(await page.getByTestId('run-button').isDisabled(), true);
+    assert.match(await page.getByTestId('form-message').textContent(), /pool mode needs the rayon pool/);
+    await page.getByTestId('mode-pool').uncheck();
+    // No shared memory, so no stop flag: Stop terminates the worker, and a new one takes the next run.
+    await page.getByTestId('mode-main').uncheck();
+    await page.getByTestId('kernel-select').selectOption('sum-loop');
+    await page.getByTestId('size-input').fill('2000000000');
+    await page.getByTestId('run-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="form-message"]')?.textContent.includes('worker mode'));
+    await page.waitForTimeout(200);
+    await page.getByTestId('cpu-stop').click();
+    const stopped = await resultRows(page, 1);
+    assert.equal(stopped[0].cancelled, 'true');
+    assert.equal((await poolState(page)).state, 'unavailable');
+    await page.getByTestId('size-input').fill('1000');
+    await page.getByTestId('run-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="result-row"]')?.dataset.result === '6000');
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
+test('the reload guard: a page that came back from its one reload still not isolated does not reload again', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    // As if the service worker had already reloaded this tab once.
+    await page.addInitScript(() => sessionStorage.setItem('lanes-coi-reload', '1'));
+    let loads = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) loads += 1;
+    });
+    await page.goto(`${plain.url}/`);
+    await poolState(page);
+    await page.waitForTimeout(1000);
+    assert.equal(loads, 1);
+    assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'failed');
+    assert.match(await page.getByTestId('env-coi').textContent(), /not reloading again/);
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
+test('the page declares a Content-Security-Policy without unsafe-eval and has no inline script', async () => {
+  const { page } = browser;
+  await page.goto(`${plain.url}/`);
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(policy, /'unsafe-eval'/);
+  assert.doesNotMatch(policy.match(/script-src[^;]*/)[0], /unsafe-inline/);
+  const inline = await page.$$eval('script', (scripts) => scripts.filter((script) => !script.src).length);
+  assert.equal(inline, 0);
+  browser.assertNoPageErrors();
+});

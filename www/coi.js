@@ -1,0 +1,54 @@
+// Cross-origin isolation where the host cannot send headers (GitHub Pages and other plain static hosts).
+//
+// Runs first, as a classic script, before the app's module. When the page is not cross-origin isolated it
+// registers the lab service worker in isolation mode (`lab-sw.js?coi=1`, which adds COOP/COEP/CORP to every
+// same-origin response that lacks them) and reloads once, so the page comes back isolated. Reload-loop
+// protection: the reload is marked in sessionStorage; a page that comes back from that reload still not isolated
+// stays as it is (and says so) instead of reloading again. `?coi=0` turns the whole thing off.
+//
+// The outcome is left in `window.lanesIsolation = { state, detail }` for the environment panel:
+// `headers` (isolated by the server), `service-worker` (isolated by this script's worker), `reloading`, `off`,
+// `unavailable` (no service workers here) or `failed`.
+(() => {
+  const RELOAD_KEY = 'lanes-coi-reload';
+  const WORKER_URL = 'lab-sw.js?coi=1';
+  const report = (state, detail) => {
+    window.lanesIsolation = { state, detail };
+  };
+  let reloaded = false;
+  try {
+    reloaded = sessionStorage.getItem(RELOAD_KEY) !== null;
+    sessionStorage.removeItem(RELOAD_KEY);
+  } catch {
+    // No sessionStorage (blocked storage): without the loop guard, never reload.
+    return report('unavailable', 'sessionStorage is blocked, so the one-reload guard cannot work');
+  }
+  const controller = navigator.serviceWorker?.controller?.scriptURL ?? '';
+  if (window.crossOriginIsolated) {
+    return controller.includes('coi=1')
+      ? report('service-worker', 'isolated by the service worker (the host sends no isolation headers)')
+      : report('headers', 'isolated by the server’s COOP/COEP headers');
+  }
+  if (new URLSearchParams(location.search).get('coi') === '0') {
+    return report('off', 'not isolated, and ?coi=0 keeps the isolation service worker off');
+  }
+  if (!window.isSecureContext || !('serviceWorker' in navigator)) {
+    return report('unavailable', 'not isolated, and service workers need a secure context (https or localhost)');
+  }
+  if (reloaded) {
+    return report(
+      'failed',
+      'not isolated even after one reload under the isolation service worker (the browser may bypass service ' +
+        'workers here, e.g. on a hard reload); not reloading again',
+    );
+  }
+  report('reloading', 'not isolated: installing the isolation service worker, then reloading once');
+  navigator.serviceWorker
+    .register(WORKER_URL, { scope: './' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => {
+      sessionStorage.setItem(RELOAD_KEY, '1');
+      location.reload();
+    })
+    .catch((error) => report('failed', `the isolation service worker did not install: ${error?.message ?? error}`));
+})();
