@@ -101,6 +101,9 @@ impl ServiceState {
     }
 }
 
+/// The most experiments the history keeps (and the JSON export holds).
+pub const HISTORY_LIMIT: usize = 50;
+
 /// Shared state handed to components through context: narrow, `Copy` handles only.
 #[derive(Clone, Copy)]
 pub struct Lab {
@@ -112,8 +115,10 @@ pub struct Lab {
     pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
     /// The lab service worker that serves the latency endpoint.
     pub lab_endpoint: RwSignal<ServiceState>,
-    /// Every experiment run in this tab, oldest first.
+    /// The experiments run in this tab, oldest first (the last [`HISTORY_LIMIT`]).
     pub history: RwSignal<Vec<ExperimentReport>>,
+    /// How many older experiments were dropped from the history.
+    pub history_dropped: RwSignal<u32>,
     /// The id of the experiment the report panel shows (the latest when `None`).
     pub shown: RwSignal<Option<u32>>,
     /// The last time the compute worker broke, and how (it is rebuilt at once).
@@ -136,10 +141,19 @@ impl Lab {
             .with_untracked(|history| history.last().map_or(1, |report| report.id + 1))
     }
 
-    /// Adds a finished experiment to the history and shows it.
+    /// Adds a finished experiment to the history and shows it; beyond [`HISTORY_LIMIT`] the oldest is dropped
+    /// (and counted), so a long session keeps a bounded memory and a bounded history table.
     pub fn record(&self, report: ExperimentReport) {
         let id = report.id;
-        self.history.update(|history| history.push(report));
+        self.history.update(|history| {
+            history.push(report);
+            let excess = history.len().saturating_sub(HISTORY_LIMIT);
+            if excess > 0 {
+                history.drain(..excess);
+                self.history_dropped
+                    .update(|dropped| *dropped += u32::try_from(excess).unwrap_or(u32::MAX));
+            }
+        });
         self.shown.set(Some(id));
     }
 }
@@ -154,6 +168,7 @@ pub fn App() -> impl IntoView {
         bridge: StoredValue::new_local(None),
         lab_endpoint: RwSignal::new(ServiceState::Starting),
         history: RwSignal::new(Vec::new()),
+        history_dropped: RwSignal::new(0),
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
     };

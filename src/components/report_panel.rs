@@ -116,6 +116,20 @@ fn History() -> impl IntoView {
     };
     view! {
         <h3>"History of this tab"</h3>
+        {move || {
+            let dropped = lab.history_dropped.get();
+            (dropped > 0)
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="history-dropped" data-count=dropped.to_string()>
+                            {format!(
+                                "{dropped} older runs were dropped: the history keeps the last {}.",
+                                crate::app::HISTORY_LIMIT,
+                            )}
+                        </p>
+                    }
+                })
+        }}
         <table class="history">
             <thead>
                 <tr>

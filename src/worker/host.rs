@@ -84,7 +84,10 @@ thread_local! {
     static STREAMS: std::cell::RefCell<std::collections::HashMap<u32, StreamStats>> = std::cell::RefCell::default();
 }
 
-fn memory_bytes() -> f64 {
+/// The size of this instance's wasm memory in bytes (the page's, or the compute worker's, wherever it is
+/// called). Exported for the soak test and the benchmark as `wasmMemoryBytes`.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn memory_bytes() -> f64 {
     wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
         .ok()

@@ -1,0 +1,92 @@
+// Soak: 1 000 consecutive small runs of mixed kinds in one tab — CPU runs in main, worker and pool modes and I/O
+// runs against the latency endpoint — with no page error, and the pool still answering at the end. Prints the
+// page's wasm memory and JS heap at the start and the end (reported, not asserted: tests never check speed or
+// size).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, poolState, serveStatic } from './support.mjs';
+
+const RUNS = Number(process.env.LANES_SOAK_RUNS ?? 1000);
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const MiB = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+async function footprint(page) {
+  return page.evaluate(() => ({
+    wasm: window.wasmBindings.wasmMemoryBytes(),
+    heap: performance.memory?.usedJSHeapSize ?? 0,
+    nodes: document.getElementsByTagName('*').length,
+  }));
+}
+
+// Clicks `run` and waits until the run is over (its button enabled again), bounded.
+async function runOnce(page, run, timeout = 30_000) {
+  await page.getByTestId(run).click();
+  await page.waitForFunction(
+    (id) => {
+      const button = document.querySelector(`[data-testid="${id}"]`);
+      return button && !button.disabled && !button.textContent.includes('Running');
+    },
+    run,
+    { timeout },
+  );
+}
+
+test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { timeout: 30 * 60_000 }, async (t) => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?kernel=primes&n=20000&r=1&modes=main`);
+  assert.equal((await poolState(page)).state, 'ready');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready');
+  await page.getByTestId('io-targets').fill('/lab/delay?ms=1&bytes=64');
+  await page.getByTestId('io-count').fill('3');
+  for (const mode of ['single', 'sequential', 'concurrent', 'bounded', 'race']) {
+    await page.getByTestId(`io-mode-${mode}`).setChecked(mode === 'concurrent');
+  }
+  const start = await footprint(page);
+  const modes = ['main', 'worker', 'pool'];
+  const kernels = [['primes', '20000'], ['sum-loop', '10000'], ['chunked-sum', '4'], ['mandelbrot', '32']];
+  const startedAt = Date.now();
+  for (let run = 0; run < RUNS; run += 1) {
+    if (run % 5 === 4) {
+      await runOnce(page, 'io-run');
+      continue;
+    }
+    const mode = modes[run % modes.length];
+    const [kernel, size] = kernels[Math.floor(run / 3) % kernels.length];
+    await page.getByTestId('kernel-select').selectOption(kernel);
+    await page.getByTestId('size-input').fill(size);
+    for (const other of modes) await page.getByTestId(`mode-${other}`).setChecked(other === mode);
+    await runOnce(page, 'run-button');
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  browser.assertNoPageErrors();
+  // The pool still answers, with the right result.
+  await page.getByTestId('kernel-select').selectOption('primes');
+  await page.getByTestId('size-input').fill('2000000');
+  for (const other of modes) await page.getByTestId(`mode-${other}`).setChecked(other === 'pool');
+  await runOnce(page, 'run-button');
+  const pool = page.locator('[data-testid="result-row"][data-mode="pool"]');
+  assert.equal(await pool.getAttribute('data-result'), '148933');
+  assert.ok(Number(await pool.getAttribute('data-threads-used')) >= 1);
+  // The history keeps the last 50 runs and counts the rest, so the tab's memory stays bounded.
+  assert.equal(await page.getByTestId('history-row').count(), 50);
+  assert.equal(Number(await page.getByTestId('history-dropped').getAttribute('data-count')), RUNS + 1 - 50);
+  const end = await footprint(page);
+  t.diagnostic(
+    `${RUNS} runs in ${seconds.toFixed(0)} s; page wasm memory ${MiB(start.wasm)} → ${MiB(end.wasm)}, ` +
+      `JS heap ${MiB(start.heap)} → ${MiB(end.heap)}, DOM elements ${start.nodes} → ${end.nodes}`,
+  );
+  browser.assertNoPageErrors();
+});
