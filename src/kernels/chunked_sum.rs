@@ -1,4 +1,5 @@
-//! The process-pool lesson: a list of items, each costing work proportional to its value, handed out in chunks.
+//! The process-pool lesson: a list of items, each costing work proportional to its value, handed out in chunks
+//! (largest first).
 //! For item `j` (counting from 1) the work is the sum of `i * MULTIPLIER` for `i` below `j * K`.
 
 use std::hint::black_box;
@@ -26,8 +27,13 @@ pub fn item_sum(item: u64) -> u64 {
 }
 
 /// Runs items `1..=items` in chunks of [`CHUNK_ITEMS`]; the value is the wrapping total.
+///
+/// An item's cost grows with its number, so the chunks are handed out largest first (task 0 is the last chunk):
+/// in item order the pool's threads would end on the biggest chunk, one thread working while the others idle
+/// — at 64 items the last chunk alone is 12 % of the job. Largest first, what is left at the end is small.
 pub fn run(items: u64, strategy: Strategy, context: Context) -> KernelOutput {
     let chunks: Vec<(u64, u64)> = (0..items.div_ceil(CHUNK_ITEMS))
+        .rev()
         .map(|chunk| {
             let first = chunk * CHUNK_ITEMS + 1;
             (first, (first + CHUNK_ITEMS - 1).min(items))
