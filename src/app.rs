@@ -59,6 +59,28 @@ pub enum PoolState {
 }
 
 impl PoolState {
+    /// Why something that needs the rayon pool cannot run now, or `None` when the pool is ready.
+    pub fn pool_problem(&self) -> Option<String> {
+        match self {
+            PoolState::Ready(_) => None,
+            PoolState::Starting => Some("waiting for the compute worker and its pool…".to_owned()),
+            PoolState::WorkerOnly(_, reason) | PoolState::Unavailable(reason) => Some(format!(
+                "this needs the rayon pool, which is unavailable: {reason}"
+            )),
+        }
+    }
+
+    /// Why something that needs the compute worker (pool or not) cannot run now, or `None` when it can.
+    pub fn worker_problem(&self) -> Option<String> {
+        match self {
+            PoolState::Ready(_) | PoolState::WorkerOnly(..) => None,
+            PoolState::Starting => Some("waiting for the compute worker…".to_owned()),
+            PoolState::Unavailable(reason) => Some(format!(
+                "this needs the compute worker, which is unavailable: {reason}"
+            )),
+        }
+    }
+
     /// `starting`, `ready` or `unavailable` (the `data-state` contract).
     pub fn id(&self) -> &'static str {
         match self {
@@ -251,7 +273,7 @@ pub fn stop_compute(lab: Lab) {
     let Some(bridge) = lab.bridge.get_value() else {
         return;
     };
-    if !bridge.stop_jobs() {
+    if bridge.busy() && !bridge.stop_jobs() {
         bridge.terminate_for_stop();
         rebuild_pool(lab, None);
     }

@@ -367,6 +367,11 @@ impl ComputeBridge {
         })
     }
 
+    /// Whether the worker owes the page a reply.
+    pub fn busy(&self) -> bool {
+        !self.pending.borrow().is_empty()
+    }
+
     /// Asks every job sent so far to stop: the kernels see it between steps and reply with what their finished
     /// tasks computed, marked cancelled. Returns `false` when the worker's memory could not be shared with the
     /// page (no cross-origin isolation), so there is no flag to raise.

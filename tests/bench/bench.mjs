@@ -108,9 +108,13 @@ try {
     const worker = Number(rows.worker.medianMs);
     const pool = Number(rows.pool.medianMs);
     const ideal = Math.min(cores, spec.tasks);
+    const nativeEntry = native?.kernels?.find((entry) => entry.kernel === spec.kernel && entry.size === spec.size);
+    // The same kernel natively on this machine, one thread vs a rayon pool: the ceiling the hardware allows.
+    const nativeSpeedup = nativeEntry ? nativeEntry.sequential_ms / nativeEntry.parallel_ms : null;
     record('P1', `${spec.kernel}: pool speedup over worker`, worker / pool, '×', round(0.9 * ideal, 2), atLeast,
-      `worker ${worker.toFixed(1)} ms, pool ${pool.toFixed(1)} ms, ${rows.pool.threadsUsed} threads`);
-    const nativeOne = native?.kernels?.find((entry) => entry.kernel === spec.kernel && entry.size === spec.size)?.sequential_ms ?? null;
+      `worker ${worker.toFixed(1)} ms, pool ${pool.toFixed(1)} ms, ${rows.pool.threadsUsed} threads` +
+        (nativeSpeedup ? `; native on this machine ${nativeSpeedup.toFixed(2)}×` : ''));
+    const nativeOne = nativeEntry?.sequential_ms ?? null;
     record('P2', `${spec.kernel}: wasm ÷ native, one thread`, nativeOne ? worker / nativeOne : null, '×', 1.2, atMost,
       nativeOne ? `native ${nativeOne.toFixed(1)} ms` : 'native run missing');
     for (const mode of ['worker', 'pool']) {

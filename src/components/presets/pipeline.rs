@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, PoolState, ServiceState, after_next_paint};
+use crate::app::{Lab, ServiceState, after_next_paint};
 use crate::components::presets::{autorun_once, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
@@ -112,12 +112,13 @@ pub fn PipelinePreset(
             .or_else(|| latency.get().err())
             .or_else(|| limit.get().err())
             .or_else(|| work.get().err())
-            .or_else(|| match (lab.pool.get(), lab.lab_endpoint.get()) {
-                (PoolState::Ready(_), ServiceState::Ready) => None,
-                (_, ServiceState::Unavailable(reason)) => {
+            .or_else(|| lab.pool.get().worker_problem())
+            .or_else(|| match lab.lab_endpoint.get() {
+                ServiceState::Ready => None,
+                ServiceState::Unavailable(reason) => {
                     Some(format!("the latency endpoint is unavailable: {reason}"))
                 }
-                _ => Some("waiting for the compute worker and the latency endpoint…".to_owned()),
+                ServiceState::Starting => Some("waiting for the latency endpoint…".to_owned()),
             })
     };
     let run = move || {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, PoolState, after_next_paint};
+use crate::app::{Lab, after_next_paint};
 use crate::components::presets::{autorun_once, kernel_fields, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
@@ -134,10 +134,7 @@ pub fn PoolStartPreset(
             .err()
             .or_else(|| threads.get().err())
             .or_else(|| repeats.get().err())
-            .or_else(|| {
-                (!matches!(lab.pool.get(), PoolState::Ready(_)))
-                    .then(|| "waiting for the page's pool…".to_owned())
-            })
+            .or_else(|| lab.pool.get().pool_problem())
     };
 
     let run = move || {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, PoolState, ServiceState, after_next_paint};
+use crate::app::{Lab, ServiceState, after_next_paint};
 use crate::components::presets::{autorun_once, number_field, run_button};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
@@ -152,12 +152,13 @@ pub fn StreamPreset(
             .get()
             .err()
             .or_else(|| bandwidth.get().err())
-            .or_else(|| match (lab.pool.get(), lab.lab_endpoint.get()) {
-                (PoolState::Ready(_), ServiceState::Ready) => None,
-                (_, ServiceState::Unavailable(reason)) => {
+            .or_else(|| lab.pool.get().worker_problem())
+            .or_else(|| match lab.lab_endpoint.get() {
+                ServiceState::Ready => None,
+                ServiceState::Unavailable(reason) => {
                     Some(format!("the streaming endpoint is unavailable: {reason}"))
                 }
-                _ => Some("waiting for the compute worker and the lab service worker…".to_owned()),
+                ServiceState::Starting => Some("waiting for the lab service worker…".to_owned()),
             })
     };
     let run = move || {

@@ -173,7 +173,12 @@ pub fn SweepPreset(
     let serial = RwSignal::new(None::<f64>);
     let failure = RwSignal::new(None::<String>);
     let current = RwSignal::new(None::<ExperimentReport>);
-    let problem = move || spec.get().err().or_else(|| repeats.get().err());
+    let problem = move || {
+        spec.get()
+            .err()
+            .or_else(|| repeats.get().err())
+            .or_else(|| lab.pool.get().pool_problem())
+    };
 
     let run = move || {
         let (Ok(spec), Ok(repeats), false) = (
