@@ -586,6 +586,14 @@ mod tests {
     }
 
     #[test]
+    fn only_debug_equal_to_one_shows_the_fault_panel() {
+        assert!(from_query(split("debug=1")).debug);
+        for query in ["", "debug=0", "debug=true", "debug=1%3Cscript%3E", "xdebug=1"] {
+            assert!(!from_query(split(query)).debug, "{query}");
+        }
+    }
+
+    #[test]
     fn queries_decode() {
         assert_eq!(
             query_pairs("?modes=main%2Cpool&x=a+b&bad=%zz&flag"),

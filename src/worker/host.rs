@@ -20,12 +20,29 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_was
 pub(crate) const SHARED_KEY: &str = "shared";
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
-    let sent = to_js(response)
-        .map_err(JsValue::from)
-        .and_then(|message| scope.post_message(&message));
+    let sent = to_js(response).map_err(JsValue::from).and_then(|message| {
+        // A picture's pixels (megabytes, in a fresh unshared buffer) are transferred, not cloned.
+        match image_buffer(&message) {
+            Some(buffer) => scope.post_message_with_transfer(&message, &js_sys::Array::of1(&buffer)),
+            None => scope.post_message(&message),
+        }
+    });
     if let Err(error) = sent {
         web_sys::console::error_2(&"lanes compute worker could not reply:".into(), &error);
     }
+}
+
+/// The buffer behind `output.image.rgba` of a serialised `Done`, if it has one.
+fn image_buffer(message: &JsValue) -> Option<js_sys::ArrayBuffer> {
+    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into()).ok();
+    let output = get(message, "output")?;
+    let image = get(&output, "image")?;
+    get(&image, "rgba")?
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()?
+        .buffer()
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .ok()
 }
 
 /// Words of this instance's memory the page reads and writes through an `Int32Array` view that the ready
