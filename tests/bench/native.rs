@@ -11,19 +11,28 @@ use std::time::Instant;
 
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
 
-fn time_ms(spec: &KernelSpec, strategy: Strategy, repeats: usize) -> Result<f64, kernels::KernelError> {
+/// Median milliseconds of `repeats` runs on one thread and on the pool, alternating the two so that a burst of
+/// noise from the rest of the machine hits both alike (after one warm-up of each).
+fn time_both_ms(spec: &KernelSpec, repeats: usize) -> Result<(f64, f64), kernels::KernelError> {
     let origin = Instant::now();
     let clock = move || origin.elapsed().as_secs_f64() * 1_000.0;
-    kernels::run(spec, strategy, &clock)?; // warm-up
-    let mut samples = Vec::with_capacity(repeats);
-    for _ in 0..repeats {
-        let start = Instant::now();
-        let output = kernels::run(spec, strategy, &clock)?;
-        samples.push(start.elapsed().as_secs_f64() * 1_000.0);
-        std::hint::black_box(output.value);
+    let strategies = [Strategy::Sequential, Strategy::Parallel];
+    for strategy in strategies {
+        kernels::run(spec, strategy, &clock)?; // warm-up
     }
-    samples.sort_by(f64::total_cmp);
-    Ok(samples[samples.len() / 2])
+    let mut samples = [Vec::with_capacity(repeats), Vec::with_capacity(repeats)];
+    for _ in 0..repeats {
+        for (strategy, samples) in strategies.into_iter().zip(samples.iter_mut()) {
+            let start = Instant::now();
+            let output = kernels::run(spec, strategy, &clock)?;
+            samples.push(start.elapsed().as_secs_f64() * 1_000.0);
+            std::hint::black_box(output.value);
+        }
+    }
+    let [mut sequential, mut parallel] = samples;
+    sequential.sort_by(f64::total_cmp);
+    parallel.sort_by(f64::total_cmp);
+    Ok((sequential[repeats / 2], parallel[repeats / 2]))
 }
 
 fn main() -> Result<(), kernels::KernelError> {
@@ -43,7 +52,7 @@ fn main() -> Result<(), kernels::KernelError> {
             (Kernel::Mandelbrot, 1_600),
         ]
     };
-    let repeats = if quick { 1 } else { 5 };
+    let repeats = if quick { 1 } else { 9 };
     let mut entries = Vec::new();
     for (kernel, size) in sizes {
         let spec = KernelSpec {
@@ -51,8 +60,7 @@ fn main() -> Result<(), kernels::KernelError> {
             size,
             tasks: kernels::DEFAULT_TASKS,
         };
-        let sequential = time_ms(&spec, Strategy::Sequential, repeats)?;
-        let parallel = time_ms(&spec, Strategy::Parallel, repeats)?;
+        let (sequential, parallel) = time_both_ms(&spec, repeats)?;
         eprintln!(
             "native {}: one thread {sequential:.1} ms, pool {parallel:.1} ms",
             kernel.id()

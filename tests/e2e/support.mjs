@@ -33,7 +33,14 @@ export async function serveStatic(root = DIST, headers = ISOLATION_HEADERS) {
     throw new Error(`${root}/index.html is missing: run \`trunk build --release\` first`);
   });
   const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    } catch {
+      // A malformed escape (the permalink fuzz sends them) is the client's error, not the server's crash.
+      response.writeHead(400, headers).end('bad request');
+      return;
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(root)) {
       response.writeHead(403).end();
