@@ -32,26 +32,13 @@ pub fn base_primes(limit: u64) -> Vec<u64> {
 /// Counts the primes in `[low, high)`, given every prime up to √high. Only odd numbers are sieved (half the
 /// memory and work), and multiples are crossed off through a stepped iterator, which needs no bounds checks.
 pub fn count_segment(low: u64, high: u64, base: &[u64]) -> u64 {
-    count_segment_in(low, high, base, &mut Vec::new())
-}
-
-thread_local! {
-    /// Each thread's sieve buffer, reused from segment to segment.
-    static SCRATCH: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// [`count_segment`] in a caller's buffer. Reusing one buffer per thread matters for scaling: a fresh 256 KiB
-/// allocation per segment goes to the allocator's global lock in wasm, and to mmap/munmap (page faults under the
-/// process-wide memory-map lock) natively — both serialise the pool's threads.
-fn count_segment_in(low: u64, high: u64, base: &[u64], composite: &mut Vec<bool>) -> u64 {
     let two = u64::from(low <= 2 && 2 < high);
     let first_odd = low | 1;
     if first_odd >= high {
         return two;
     }
     // Index i stands for the odd number first_odd + 2i.
-    composite.clear();
-    composite.resize(((high - first_odd).div_ceil(2)) as usize, false);
+    let mut composite = vec![false; ((high - first_odd).div_ceil(2)) as usize];
     for &prime in base.iter().filter(|prime| **prime > 2) {
         if prime * prime >= high {
             break;
@@ -78,7 +65,7 @@ pub fn run(n: u64, strategy: Strategy, context: Context) -> KernelOutput {
         .collect();
     // A segment is a fraction of a millisecond: the check before each task is often enough.
     let tasks = run_tasks(&segments, strategy, context, |&(low, high), _| {
-        Some(SCRATCH.with_borrow_mut(|scratch| count_segment_in(low, high, &base, scratch)))
+        Some(count_segment(low, high, &base))
     });
     let value = tasks.finished().sum();
     tasks.into_output(value, None)
