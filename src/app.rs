@@ -51,9 +51,9 @@ pub enum PoolState {
     Starting,
     /// Ready, with how it started.
     Ready(PoolInfo),
-    /// The compute worker runs (worker mode) but there is no pool, with the reason: the page is not cross-origin
-    /// isolated, so it runs the single-threaded build.
-    WorkerOnly(PoolInfo, String),
+    /// The compute worker runs (worker mode) but there is no pool: the page is not cross-origin isolated, so it
+    /// runs the single-threaded build ([`NOT_ISOLATED`] says so).
+    WorkerOnly,
     /// Not available, with the reason.
     Unavailable(String),
 }
@@ -64,7 +64,10 @@ impl PoolState {
         match self {
             PoolState::Ready(_) => None,
             PoolState::Starting => Some("waiting for the compute worker and its pool…".to_owned()),
-            PoolState::WorkerOnly(_, reason) | PoolState::Unavailable(reason) => Some(format!(
+            PoolState::WorkerOnly => Some(format!(
+                "this needs the rayon pool, which is unavailable: {NOT_ISOLATED}"
+            )),
+            PoolState::Unavailable(reason) => Some(format!(
                 "this needs the rayon pool, which is unavailable: {reason}"
             )),
         }
@@ -73,7 +76,7 @@ impl PoolState {
     /// Why something that needs the compute worker (pool or not) cannot run now, or `None` when it can.
     pub fn worker_problem(&self) -> Option<String> {
         match self {
-            PoolState::Ready(_) | PoolState::WorkerOnly(..) => None,
+            PoolState::Ready(_) | PoolState::WorkerOnly => None,
             PoolState::Starting => Some("waiting for the compute worker…".to_owned()),
             PoolState::Unavailable(reason) => Some(format!(
                 "this needs the compute worker, which is unavailable: {reason}"
@@ -86,13 +89,13 @@ impl PoolState {
         match self {
             PoolState::Starting => "starting",
             PoolState::Ready(_) => "ready",
-            PoolState::WorkerOnly(..) | PoolState::Unavailable(_) => "unavailable",
+            PoolState::WorkerOnly | PoolState::Unavailable(_) => "unavailable",
         }
     }
 
     /// Whether the compute worker answers jobs (with or without a pool).
     pub fn has_worker(&self) -> bool {
-        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly(..))
+        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly)
     }
 }
 
@@ -257,7 +260,7 @@ fn start_pool(lab: Lab) {
                 lab.pool.set(if info.threads > 0 {
                     PoolState::Ready(info)
                 } else {
-                    PoolState::WorkerOnly(info, NOT_ISOLATED.to_owned())
+                    PoolState::WorkerOnly
                 });
                 mark("lanes-pool-ready");
             }

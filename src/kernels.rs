@@ -181,12 +181,14 @@ pub struct KernelOutput {
     /// Tasks that ran to the end; fewer than `tasks_total` only when the job was stopped.
     #[serde(default)]
     pub tasks_done: u32,
-    /// Whether the job was stopped before every task finished: `value` then covers the finished tasks only.
-    #[serde(default)]
-    pub cancelled: bool,
 }
 
 impl KernelOutput {
+    /// Whether the job was stopped before every task finished: `value` then covers the finished tasks only.
+    pub fn cancelled(&self) -> bool {
+        self.tasks_done < self.tasks_total
+    }
+
     /// The number of distinct threads the tasks ran on (a run outside a pool counts as one thread).
     pub fn threads_used(&self) -> u32 {
         let mut seen: Vec<Option<u32>> = self.spans.iter().map(|span| span.thread).collect();
@@ -269,7 +271,7 @@ pub fn run(spec: &KernelSpec, strategy: Strategy, clock: Clock) -> Result<Kernel
 }
 
 /// Runs one kernel job with the given strategy in `context`: a stopped job returns what its finished tasks
-/// computed, marked [`KernelOutput::cancelled`].
+/// computed, marked cancelled ([`KernelOutput::cancelled`]).
 ///
 /// # Errors
 /// [`KernelError`] when the spec is outside the kernel's limits; nothing runs then.
@@ -306,7 +308,6 @@ impl<O> Tasks<O> {
             image,
             tasks_total,
             tasks_done,
-            cancelled: tasks_done < tasks_total,
         }
     }
 }
@@ -393,7 +394,7 @@ mod tests {
                 Context::cancellable(&zero_clock, &stopped),
             )
             .unwrap();
-            assert!(output.cancelled, "{kernel:?}");
+            assert!(output.cancelled(), "{kernel:?}");
             assert_eq!(output.tasks_done, 0, "{kernel:?}");
             assert!(output.tasks_total > 0, "{kernel:?}");
             assert!(output.spans.is_empty(), "{kernel:?}");
@@ -417,7 +418,7 @@ mod tests {
             Context::cancellable(&zero_clock, &stopped),
         )
         .unwrap();
-        assert!(output.cancelled);
+        assert!(output.cancelled());
         assert_eq!((output.tasks_done, output.tasks_total), (2, 4));
         assert_eq!(output.spans.len(), 3);
         assert_eq!(output.value, 2 * 3 * CHECK_EVERY * sum_loop::ADDEND);
@@ -437,8 +438,8 @@ mod tests {
             Context::cancellable(&zero_clock, &stopped),
         )
         .unwrap();
+        assert!(output.cancelled());
         let image = output.image.unwrap();
-        assert!(output.cancelled);
         assert_eq!(image.rgba.len(), 64 * 48 * 4);
         assert_eq!(image.rgba[3], 255, "the first band was drawn");
         assert_eq!(image.rgba[image.rgba.len() - 1], 0, "the last band was not");
@@ -452,7 +453,7 @@ mod tests {
             &zero_clock,
         )
         .unwrap();
-        assert!(!output.cancelled);
+        assert!(!output.cancelled());
         assert_eq!(output.tasks_done, output.tasks_total);
     }
 
@@ -497,7 +498,6 @@ mod tests {
             image: None,
             tasks_total: 3,
             tasks_done: 3,
-            cancelled: false,
         };
         assert_eq!(output.threads_used(), 2);
     }

@@ -74,15 +74,14 @@ pub fn CpuExperiment(
         if modes.with(Vec::is_empty) {
             return Some("tick at least one mode".to_owned());
         }
-        match lab.pool.get() {
-            PoolState::Starting if needs_worker() => Some("waiting for the compute worker…".to_owned()),
-            PoolState::Unavailable(reason) if needs_worker() => Some(format!(
-                "worker and pool modes need the compute worker, which is unavailable: {reason}"
-            )),
-            PoolState::WorkerOnly(_, reason) if needs_pool() => Some(format!(
-                "pool mode needs the rayon pool, which is unavailable: {reason}"
-            )),
-            _ => None,
+        let pool = lab.pool.get();
+        if needs_pool() {
+            pool.pool_problem().map(|problem| format!("pool mode: {problem}"))
+        } else if needs_worker() {
+            pool.worker_problem()
+                .map(|problem| format!("worker mode: {problem}"))
+        } else {
+            None
         }
     };
     let settings = move || {
@@ -151,7 +150,7 @@ pub fn CpuExperiment(
                     let freeze = freeze::end();
                     match outcome {
                         Ok(run) => {
-                            let cancelled = run.output.cancelled;
+                            let cancelled = run.output.cancelled();
                             if !cancelled {
                                 mode_report.result = run.output.value.to_string();
                             }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::{Lab, PoolState, ServiceState};
+use crate::app::{Lab, NOT_ISOLATED, PoolState, ServiceState};
 
 /// Shows what the browser offers and whether the pool is up.
 #[component]
@@ -19,8 +19,8 @@ pub fn EnvPanel() -> impl IntoView {
             info.instantiated_ms - info.spawned_ms,
             info.pool_ready_ms - info.instantiated_ms,
         ),
-        PoolState::WorkerOnly(_, reason) => {
-            format!("unavailable: {reason}. The compute worker runs without a pool: worker mode works.")
+        PoolState::WorkerOnly => {
+            format!("unavailable: {NOT_ISOLATED}. The compute worker runs without a pool: worker mode works.")
         }
         PoolState::Unavailable(reason) => format!("unavailable: {reason}"),
     };

@@ -67,7 +67,7 @@ test('not isolated: single-threaded build, main and worker run (and stop), pool 
     // Pool mode is refused where the user looks, and Run stays disabled.
     await page.getByTestId('mode-pool').check();
     assert.equal(await page.getByTestId('run-button').isDisabled(), true);
-    assert.match(await page.getByTestId('form-message').textContent(), /pool mode needs the rayon pool/);
+    assert.match(await page.getByTestId('form-message').textContent(), /pool mode: this needs the rayon pool/);
     await page.getByTestId('mode-pool').uncheck();
     // No shared memory, so no stop flag: Stop terminates the worker, and a new one takes the next run.
     await page.getByTestId('mode-main').uncheck();
