@@ -146,13 +146,23 @@ impl Health {
         js_sys::Atomics::load(&view, HEARTBEAT_WORD).ok()
     }
 
-    /// Marks the worker broken, fails everything waiting and tells the page (once).
+    /// Fails a start-up still waiting for the handshake, then breaks the worker ([`Health::break_with`]).
     fn fail(&self, error: &WorkerError, pending: &Pending, ready: &ReadySender) {
+        if let Some(sender) = ready.borrow_mut().take() {
+            let _ = sender.send(Err(error.clone()));
+        }
+        self.break_with(error, pending);
+    }
+
+    /// Marks the worker broken, fails every job waiting and tells the page (once).
+    fn break_with(&self, error: &WorkerError, pending: &Pending) {
         if self.broken.borrow().is_some() {
             return;
         }
         self.broken.replace(Some(error.clone()));
-        fail_all(error, pending, ready);
+        for (_, sender) in pending.borrow_mut().drain() {
+            let _ = sender.send(Err(error.clone()));
+        }
         if let Some(on_fault) = self.on_fault.borrow_mut().take() {
             on_fault(error.clone());
         }
@@ -386,10 +396,10 @@ impl ComputeBridge {
     /// Stops the worker the hard way when [`ComputeBridge::stop_jobs`] cannot: terminates it at once and fails
     /// every job it owed with [`WorkerError::Stopped`]. The bridge answers nothing afterwards.
     pub fn terminate_for_stop(&self) {
+        // Not a fault: the page rebuilds the worker itself, so nobody is told.
         self.health.on_fault.replace(None);
         self.worker.terminate();
-        self.health.broken.replace(Some(WorkerError::Stopped));
-        fail_all(&WorkerError::Stopped, &self.pending, &Rc::new(RefCell::new(None)));
+        self.health.break_with(&WorkerError::Stopped, &self.pending);
     }
 
     /// Calls `on_fault` once if the worker breaks from now on (a trap, an error event, the watchdog): the page
@@ -488,14 +498,5 @@ fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, r
     };
     if let Some(sender) = pending.borrow_mut().remove(&job) {
         let _ = sender.send(result);
-    }
-}
-
-fn fail_all(error: &WorkerError, pending: &Pending, ready: &ReadySender) {
-    if let Some(sender) = ready.borrow_mut().take() {
-        let _ = sender.send(Err(error.clone()));
-    }
-    for (_, sender) in pending.borrow_mut().drain() {
-        let _ = sender.send(Err(error.clone()));
     }
 }
