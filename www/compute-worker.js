@@ -2,9 +2,9 @@
 //
 // Trunk gives the generated JS module a hashed name, so the page passes its URL in `?module=`. The page then
 // posts `{ module, threads }`: this worker imports the module, instantiates its own wasm instance (with its own
-// shared memory) from the compiled `module`, starts the rayon pool (threaded build, threads > 0) and hands over to Rust (`computeWorkerMain`),
-// which installs the protocol handler and sends the `Ready` handshake. Failures are reported in the protocol's
-// shape (`{ kind: "InitFailed", reason }`).
+// memory, shared in the threaded build) from the compiled `module`, starts the rayon pool (threaded build,
+// threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
+// `Ready` handshake. Failures are reported in the protocol's shape (`{ kind: "InitFailed", reason }`).
 const now = () => performance.timeOrigin + performance.now();
 const spawnedMs = now();
 

@@ -1,34 +1,23 @@
 // The CPU experiment end to end: the release build, served with cross-origin isolation, in headless Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+import { poolState, resultRows, useLab } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 test('the page is isolated and the pool starts with hardwareConcurrency threads', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
   assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   assert.equal(Number(await page.getByTestId('env-threads').getAttribute('data-value')), cores);
   assert.deepEqual(await poolState(page), { state: 'ready', threads: cores });
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('a permalink with autorun runs primes in every mode with one answer', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=primes&n=2000000&modes=main,worker,pool&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=main,worker,pool&autorun=1`);
   const rows = await resultRows(page, 3);
   assert.deepEqual(rows.map((row) => row.mode), ['main', 'worker', 'pool']);
   for (const row of rows) {
@@ -37,7 +26,7 @@ test('a permalink with autorun runs primes in every mode with one answer', async
   }
   assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
   assert.equal(await page.getByTestId('size-input').inputValue(), '2000000');
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 // Sizes large enough that every pool thread gets work (tiny tasks can all land on one thread).
@@ -50,8 +39,8 @@ const KERNELS = [
 
 for (const { kernel, size, expected } of KERNELS) {
   test(`${kernel}: main, worker and pool agree and the pool uses several threads`, async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}/`);
+    const { page } = lab.browser;
+    await page.goto(`${lab.server.url}/`);
     const { threads } = await poolState(page);
     await page.getByTestId('kernel-select').selectOption(kernel);
     await page.getByTestId('size-input').fill(size);
@@ -67,13 +56,13 @@ for (const { kernel, size, expected } of KERNELS) {
     assert.ok(Number(pool.threadsUsed) >= Math.min(2, threads), `pool used ${pool.threadsUsed} threads`);
     assert.equal(rows.find((row) => row.mode === 'worker').threadsUsed, '1');
     if (kernel === 'mandelbrot') assert.equal(await page.getByTestId('kernel-canvas').isVisible(), true);
-    browser.assertNoPageErrors();
+    lab.browser.assertNoPageErrors();
   });
 }
 
 test('bad sizes are explained where the user looks and Run stays disabled', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
   await poolState(page);
   const input = page.getByTestId('size-input');
   const message = page.getByTestId('form-message');
@@ -90,23 +79,23 @@ test('bad sizes are explained where the user looks and Run stays disabled', asyn
   }
   await input.fill('1000');
   assert.equal(await page.getByTestId('run-button').isDisabled(), false);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('malformed permalinks fall back to defaults with a visible note', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=%3Cimg%20src=x%20onerror=alert(1)%3E&n=-1&modes=warp`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=%3Cimg%20src=x%20onerror=alert(1)%3E&n=-1&modes=warp`);
   const notes = await page.getByTestId('url-notes').textContent();
   assert.match(notes, /unknown kernel/);
   assert.match(notes, /unknown mode/);
   assert.equal(await page.locator('img').count(), 0, 'nothing from the URL is rendered as HTML');
   assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('Stop ends a running job within 100 ms, keeps what finished and marks the stopped run', async (t) => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=sum-loop&n=2000000000&t=2&r=3&modes=worker,pool`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=sum-loop&n=2000000000&t=2&r=3&modes=worker,pool`);
   await poolState(page);
   await page.getByTestId('run-button').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="form-message"]')?.textContent.includes('worker mode'));
@@ -143,5 +132,5 @@ test('Stop ends a running job within 100 ms, keeps what finished and marks the s
     assert.equal(row.cancelled, 'false');
     assert.equal(row.result, String(3 * 1_000_000 * 2));
   }
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });

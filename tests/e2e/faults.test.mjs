@@ -1,34 +1,23 @@
 // Worker faults (`?debug=1`): a trapping, a hanging and a silently exiting compute worker are detected (error
 // event or watchdog), reported under Environment, replaced by a new worker, and the next run works.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+import { poolState, resultRows, useLab } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 test('without ?debug=1 there is no way to break the worker', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
   await poolState(page);
   assert.equal(await page.getByTestId('debug-panel').count(), 0);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 for (const [fault, kind] of [['trap', 'crashed'], ['hang', 'unresponsive'], ['exit', 'unresponsive']]) {
   test(`${fault}: detected as ${kind}, reported, the worker is rebuilt and the next run works`, async (t) => {
-    const { page } = browser;
-    await page.goto(`${server.url}/?debug=1&kernel=primes&n=2000000&modes=worker,pool`);
+    const { page } = lab.browser;
+    await page.goto(`${lab.server.url}/?debug=1&kernel=primes&n=2000000&modes=worker,pool`);
     assert.equal((await poolState(page)).state, 'ready');
     const injectedAt = Date.now();
     await page.getByTestId(`debug-${fault}`).click();
@@ -46,6 +35,6 @@ for (const [fault, kind] of [['trap', 'crashed'], ['hang', 'unresponsive'], ['ex
     await page.getByTestId('run-button').click();
     const rows = await resultRows(page, 2);
     assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['worker', '148933'], ['pool', '148933']]);
-    browser.assertNoPageErrors();
+    lab.browser.assertNoPageErrors();
   });
 }

@@ -1,25 +1,14 @@
 // Permalink fuzz: a few hundred random and hostile query strings (script payloads in every parameter, broken
 // escapes, huge and negative numbers, refused URL schemes, unknown and repeated keys). Every page must load with
 // no page error and no CSP violation, render nothing from the URL as HTML, and run no injected script.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, serveStatic } from './support.mjs';
+import { useLab } from './support.mjs';
 
 const CASES = Number(process.env.LANES_FUZZ_CASES ?? 300);
 const SEED = Number(process.env.LANES_FUZZ_SEED ?? 20261122);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 function mulberry32(seed) {
   let state = seed >>> 0;
@@ -82,24 +71,22 @@ function query(random) {
 }
 
 test(`${CASES} random and hostile permalinks: no page error, nothing injected`, { timeout: 20 * 60_000 }, async (t) => {
-  const { page } = browser;
+  const { page } = lab.browser;
   const random = mulberry32(SEED);
   t.diagnostic(`seed ${SEED} (LANES_FUZZ_SEED to replay)`);
   for (let i = 0; i < CASES; i += 1) {
     const search = query(random);
-    const url = `${server.url}/?${search}`;
+    const url = `${lab.server.url}/?${search}`;
     try {
       await page.goto(url);
       await page.waitForFunction(() => performance.getEntriesByName('lanes-mounted').length > 0, null, { timeout: 20_000 });
       const found = await page.evaluate(() => ({
         pwned: window.__pwned,
         injected: document.querySelectorAll('img, iframe, object, embed, script:not([src])').length,
-        parentPwned: window.parent?.__pwned,
       }));
       assert.equal(found.pwned, undefined, 'an injected script ran');
-      assert.equal(found.parentPwned, undefined, 'an injected script ran');
       assert.equal(found.injected, 0, 'markup from the URL reached the page');
-      browser.assertNoPageErrors();
+      lab.browser.assertNoPageErrors();
     } catch (error) {
       error.message = `case ${i}: ${url.slice(0, 300)}\n${error.message}`;
       throw error;

@@ -2,35 +2,24 @@
 // The isolation service worker reloads the page once and it comes back isolated with a pool; with the service
 // worker off (`?coi=0`) the page runs the single-threaded build: main and worker modes work, pool mode is
 // refused with the reason; the one-reload guard holds; the page carries a Content-Security-Policy.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+import { openBrowser, poolState, resultRows, useLab } from './support.mjs';
 
 /** Whether the page fetched a resource whose path ends with `suffix`. */
 const loaded = (page, suffix) =>
   page.evaluate((end) => performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.endsWith(end)), suffix);
 
-let plain;
-let browser;
-
-before(async () => {
-  plain = await serveStatic(DIST, {});
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await plain?.close();
-});
+const lab = useLab({});
 
 test('no headers: the service worker reloads once, the page is isolated and the pool runs', async () => {
-  const { page } = browser;
+  const { page } = lab.browser;
   let loads = 0;
   const count = (frame) => {
     if (frame === page.mainFrame()) loads += 1;
   };
   page.on('framenavigated', count);
-  await page.goto(`${plain.url}/?kernel=primes&n=2000000&modes=main,pool`);
+  await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=main,pool`);
   await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 30_000 });
   await page.waitForLoadState();
   assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'service-worker');
@@ -44,18 +33,18 @@ test('no headers: the service worker reloads once, the page is isolated and the 
   assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['pool', '148933']]);
   // Navigating again stays isolated without another reload: the worker keeps serving the headers.
   const before = loads;
-  await page.goto(`${plain.url}/?kernel=primes&n=2000000`);
+  await page.goto(`${lab.server.url}/?kernel=primes&n=2000000`);
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
   assert.equal(loads - before, 1, 'one load, no reload');
   page.off('framenavigated', count);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('not isolated: single-threaded build, main and worker run (and stop), pool is refused with the reason', async () => {
   const other = await openBrowser();
   try {
     const { page } = other;
-    await page.goto(`${plain.url}/?coi=0&kernel=primes&n=2000000&modes=main,worker`);
+    await page.goto(`${lab.server.url}/?coi=0&kernel=primes&n=2000000&modes=main,worker`);
     assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'false');
     assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'off');
     assert.equal((await poolState(page)).state, 'unavailable');
@@ -99,7 +88,7 @@ test('the reload guard: a page that came back from its one reload still not isol
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) loads += 1;
     });
-    await page.goto(`${plain.url}/`);
+    await page.goto(`${lab.server.url}/`);
     await poolState(page);
     await page.waitForTimeout(1000);
     assert.equal(loads, 1);
@@ -112,13 +101,13 @@ test('the reload guard: a page that came back from its one reload still not isol
 });
 
 test('the page declares a Content-Security-Policy without unsafe-eval and has no inline script', async () => {
-  const { page } = browser;
-  await page.goto(`${plain.url}/`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.doesNotMatch(policy, /'unsafe-eval'/);
   assert.doesNotMatch(policy.match(/script-src[^;]*/)[0], /unsafe-inline/);
   const inline = await page.$$eval('script', (scripts) => scripts.filter((script) => !script.src).length);
   assert.equal(inline, 0);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });

@@ -1,20 +1,9 @@
 // The presets end to end: pool start cost, the scaling sweep and the hand-off cost, each by URL and by button.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+import { poolState, resultRows, useLab } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const idle = (page) =>
   page.waitForFunction(() => {
@@ -23,8 +12,8 @@ const idle = (page) =>
   }, null, { timeout: 180_000 });
 
 test('pool start: cold runs break down their start-up, and small work loses to one thread', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?preset=pool-start&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?preset=pool-start&autorun=1`);
   await poolState(page);
   await idle(page);
   const cold = page.getByTestId('cold-start');
@@ -40,12 +29,12 @@ test('pool start: cold runs break down their start-up, and small work loses to o
   const lanes = await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane));
   assert.ok(lanes.includes('worker'));
   assert.match(await page.getByTestId('verdict').textContent(), /Starting a pool from nothing cost \d/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('sweep: a point per thread count, oversubscription included, and an Amdahl fit', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
   const { threads: cores } = await poolState(page);
   await page.getByTestId('preset-sweep').click();
   await page.getByTestId('preset-size').fill('5000000');
@@ -59,12 +48,12 @@ test('sweep: a point per thread count, oversubscription included, and an Amdahl 
   const serial = Number(await page.getByTestId('amdahl-serial-fraction').getAttribute('data-value'));
   assert.ok(serial >= 0 && serial <= 1, `serial fraction ${serial}`);
   assert.match(await page.getByTestId('verdict').textContent(), /Amdahl fit/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?preset=handoff&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?preset=handoff&autorun=1`);
   await page.getByTestId('preset-repeats').fill('2');
   await idle(page);
   const points = await page.$$eval('[data-testid="handoff-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
@@ -73,12 +62,12 @@ test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB', async (
   assert.equal(Math.max(...points.map((point) => Number(point.bytes))), 64 * 1024 * 1024);
   for (const point of points) assert.ok(Number(point.ms) > 0, JSON.stringify(point));
   assert.match(await page.getByTestId('verdict').textContent(), /structured clone took/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('pipeline: handing each response to the worker as it arrives beats fetching everything first', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?preset=pipeline&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?preset=pipeline&autorun=1`);
   await poolState(page);
   await idle(page);
   const rows = await resultRows(page, 3);
@@ -91,12 +80,12 @@ test('pipeline: handing each response to the worker as it arrives beats fetching
   const lanes = new Set(await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane)));
   assert.ok(lanes.has('worker') && lanes.has('request-9'));
   assert.match(await page.getByTestId('verdict').textContent(), /Pipelined took \d+ ms/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('stream: batches give the buffered answer, the first result much sooner, and flat memory', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?preset=stream&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?preset=stream&autorun=1`);
   await poolState(page);
   await idle(page);
   const rows = await resultRows(page, 2);
@@ -114,5 +103,5 @@ test('stream: batches give the buffered answer, the first result much sooner, an
   assert.ok(Number(stream.streamed.peakMemoryBytes) < Number(stream.buffered.peakMemoryBytes));
   assert.ok(Number(await page.getByTestId('peak-memory').getAttribute('data-bytes')) > 0);
   assert.match(await page.getByTestId('verdict').textContent(), /Streamed, the first result came after \d+ ms/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });

@@ -1,21 +1,10 @@
 // "See it": timeline lanes, the UI-freeze meter, repeats, verdict, history and exports, end to end.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openBrowser, poolState, resultRows, serveStatic } from './support.mjs';
+import { poolState, resultRows, useLab } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 async function download(page, testId) {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.getByTestId(testId).click()]);
@@ -23,8 +12,8 @@ async function download(page, testId) {
 }
 
 test('a permalink reproduces the experiment: repeats, timeline lanes, verdict, freeze readings', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=primes&n=200000000&modes=main,worker,pool&r=2&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=primes&n=200000000&modes=main,worker,pool&r=2&autorun=1`);
   const { threads } = await poolState(page);
   const rows = await resultRows(page, 3, 120_000);
   assert.equal(await page.getByTestId('repeat-input').inputValue(), '2');
@@ -56,12 +45,12 @@ test('a permalink reproduces the experiment: repeats, timeline lanes, verdict, f
   assert.equal(await page.getByTestId('history-row').count(), 1);
   const permalink = await page.getByTestId('permalink').getAttribute('href');
   assert.match(permalink, /kernel=primes&n=200000000&modes=main,worker,pool&r=2/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('exports: the trace parses and names one lane per pool thread; CSV and JSON too', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=mandelbrot&n=400&modes=worker,pool&r=1&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=mandelbrot&n=400&modes=worker,pool&r=1&autorun=1`);
   const { threads } = await poolState(page);
   await resultRows(page, 2);
   await page.getByTestId('verdict').waitFor();
@@ -84,12 +73,12 @@ test('exports: the trace parses and names one lane per pool thread; CSV and JSON
   assert.equal(json.schema, 'lanes-report');
   assert.equal(json.version, 1);
   assert.equal(json.experiments.length, 1);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('history keeps runs of this tab and compares two side by side', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=sum-loop&n=2000000&modes=worker,pool&r=1&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=sum-loop&n=2000000&modes=worker,pool&r=1&autorun=1`);
   await poolState(page);
   await resultRows(page, 2);
   await page.getByTestId('history-row').first().waitFor();
@@ -102,14 +91,14 @@ test('history keeps runs of this tab and compares two side by side', async () =>
   const compare = await page.getByTestId('compare').textContent();
   assert.match(compare, /sum-loop n=2000000/);
   assert.match(compare, /sum-loop n=4000000/);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });
 
 test('an I/O run lands on the timeline with one lane per request', async () => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?experiment=io&n=4&ms=100&modes=concurrent&autorun=1`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?experiment=io&n=4&ms=100&modes=concurrent&autorun=1`);
   await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]'), null, { timeout: 30_000 });
   const lanes = await page.$$eval('[data-testid="lane"]', (elements) => elements.map((element) => element.dataset.lane));
   assert.deepEqual(lanes, ['request-0', 'request-1', 'request-2', 'request-3']);
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });

@@ -2,24 +2,13 @@
 // runs against the latency endpoint — with no page error, and the pool still answering at the end. Prints the
 // page's wasm memory and JS heap at the start and the end (reported, not asserted: tests never check speed or
 // size).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, poolState, serveStatic } from './support.mjs';
+import { poolState, useLab } from './support.mjs';
 
 const RUNS = Number(process.env.LANES_SOAK_RUNS ?? 1000);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveStatic();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useLab();
 
 const MiB = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
@@ -45,8 +34,8 @@ async function runOnce(page, run, timeout = 30_000) {
 }
 
 test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { timeout: 30 * 60_000 }, async (t) => {
-  const { page } = browser;
-  await page.goto(`${server.url}/?kernel=primes&n=20000&r=1&modes=main`);
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?kernel=primes&n=20000&r=1&modes=main`);
   assert.equal((await poolState(page)).state, 'ready');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready');
   await page.getByTestId('io-targets').fill('/lab/delay?ms=1&bytes=64');
@@ -71,7 +60,7 @@ test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { t
     await runOnce(page, 'run-button');
   }
   const seconds = (Date.now() - startedAt) / 1000;
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
   // The pool still answers, with the right result.
   await page.getByTestId('kernel-select').selectOption('primes');
   await page.getByTestId('size-input').fill('2000000');
@@ -88,5 +77,5 @@ test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { t
     `${RUNS} runs in ${seconds.toFixed(0)} s; page wasm memory ${MiB(start.wasm)} → ${MiB(end.wasm)}, ` +
       `JS heap ${MiB(start.heap)} → ${MiB(end.heap)}, DOM elements ${start.nodes} → ${end.nodes}`,
   );
-  browser.assertNoPageErrors();
+  lab.browser.assertNoPageErrors();
 });

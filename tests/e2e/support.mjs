@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const DIST = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
@@ -178,4 +179,21 @@ export async function ioRows(page, modes, timeout = 60_000) {
   const results = await page.$$eval('[data-testid="result-row"][data-mode^="io-"]', (rows) => rows.map((row) => ({ ...row.dataset })));
   const requests = await page.$$eval('[data-testid="request-row"]', (rows) => rows.map((row) => ({ ...row.dataset })));
   return { results, requests };
+}
+
+/**
+ * The usual spec-file set-up: before the file's tests, the release build served on 127.0.0.1 with `headers`
+ * and a fresh browser; after them, both closed. Returns `{ server, browser }`, filled in by the `before` hook.
+ */
+export function useLab(headers = ISOLATION_HEADERS) {
+  const lab = {};
+  before(async () => {
+    lab.server = await serveStatic(DIST, headers);
+    lab.browser = await openBrowser();
+  });
+  after(async () => {
+    await lab.browser?.close();
+    await lab.server?.close();
+  });
+  return lab;
 }
