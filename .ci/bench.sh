@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Lanes' benchmark command: builds the release app, times the kernels natively (release, this machine, this
 # run), drives headless Chromium through fixed scenarios, prints measured vs target with PASS/MISS and writes
-# target/bench/report.json. Run it on an idle machine; `--quick` is the CI smoke run (tiny sizes, no meaning).
+# target/bench/report.json. Run it on an idle machine; `--quick` is the CI smoke run (tiny sizes, no meaning);
+# `--only=P1,P5` runs just those scenario groups.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/bootstrap.sh
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# Tools built from crates.io, and wasm-opt from npm (see .ci/bootstrap.sh).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.ci/tools/node_modules/.bin:$PATH"
 host=$(rustc -vV | sed -n 's/^host: //p')
 mode=()
-[ "${1:-}" = "--quick" ] && mode=(--quick)
+for arg in "$@"; do if [ "$arg" = --quick ]; then mode=(--quick); fi; done
 
 mkdir -p target/bench
 if [ ! -f dist/index.html ] || [ "${LANES_BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -16,5 +18,5 @@ if [ ! -f dist/index.html ] || [ "${LANES_BENCH_SKIP_BUILD:-0}" != 1 ]; then
 fi
 cargo run --quiet --release --target "$host" --config 'unstable.build-std=[]' --example native-bench -- "${mode[@]}" \
   > target/bench/native.json
-node tests/bench/bench.mjs --native=target/bench/native.json "${mode[@]}"
+node tests/bench/bench.mjs --native=target/bench/native.json "$@"
 node tests/bench/check-report.mjs target/bench/report.json

@@ -25,6 +25,11 @@ else
   timed rustup toolchain install --no-self-update
 fi
 
+# 1b. Every crate the build needs, std's own included (build-std): Trunk builds with --offline (Trunk.toml), so
+#     on a fresh machine nothing would be downloaded otherwise. Takes well under a second once they are there.
+say "crates: cargo fetch"
+cargo +"$toolchain" fetch --quiet
+
 # 2. Chromium and its driver, from Debian (never a browser download).
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
   say "chromium: $(chromium --version 2>/dev/null | head -n 1)"
@@ -76,4 +81,14 @@ else
   say "npm packages: installing from tests/package-lock.json"
   timed npm ci --prefix tests --no-audit --no-fund --loglevel=error
   cp tests/package-lock.json tests/node_modules/.lanes-installed-lock
+fi
+
+# 7. Build tools from npm, for serving too: wasm-opt (binaryen 132), which Trunk runs on release builds. Not
+#    Debian's binaryen (v108): its output fails at run time (`WebAssembly.Table.set(): Argument 1 is invalid`).
+if cmp -s .ci/tools/package-lock.json .ci/tools/node_modules/.lanes-installed-lock 2>/dev/null; then
+  say "build tools (wasm-opt): present"
+else
+  say "build tools (wasm-opt): installing from .ci/tools/package-lock.json"
+  timed npm ci --prefix .ci/tools --no-audit --no-fund --loglevel=error
+  cp .ci/tools/package-lock.json .ci/tools/node_modules/.lanes-installed-lock
 fi

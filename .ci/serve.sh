@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/bootstrap.sh serve
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# Tools built from crates.io, and wasm-opt from npm (see .ci/bootstrap.sh).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.ci/tools/node_modules/.bin:$PATH"
 exec trunk serve "$@"

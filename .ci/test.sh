@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/bootstrap.sh
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# Tools built from crates.io, and wasm-opt from npm (see .ci/bootstrap.sh).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.ci/tools/node_modules/.bin:$PATH"
 
 host=$(rustc -vV | sed -n 's/^host: //p')
 # .cargo/config.toml builds for wasm32 with build-std; native runs name the host and turn build-std off.

@@ -11,6 +11,9 @@ import { DIST, ioRows, openBrowser, poolState, resultRows, serveStatic, startLoo
 
 const quick = process.argv.includes('--quick');
 const nativePath = process.argv.find((arg) => arg.startsWith('--native='))?.slice('--native='.length);
+// `--only=P1,P5` runs just those scenario groups (for working on one target); the report records the choice.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+const wanted = (...ids) => only === null || ids.some((id) => only.includes(id));
 const outDir = new URL('../../target/bench/', import.meta.url).pathname;
 const say = (text) => process.stderr.write(`[bench] ${text}\n`);
 
@@ -84,7 +87,7 @@ const { page } = browser;
 try {
   // ---- time to interactive (P9b): navigation start to a mounted, usable form; and to a ready pool
   const loads = [];
-  for (let attempt = 0; attempt < (quick ? 2 : 5); attempt += 1) {
+  for (let attempt = 0; attempt < (!wanted('P9b') ? 1 : quick ? 2 : 5); attempt += 1) {
     await page.goto(`${server.url}/`);
     await poolState(page);
     loads.push(
@@ -96,14 +99,14 @@ try {
   }
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   figures.load = loads;
-  record('P9b', 'time to interactive (loopback)', median(loads.map((load) => load.mounted)), 'ms', 1000, atMost,
+  if (wanted('P9b')) record('P9b', 'time to interactive (loopback)', median(loads.map((load) => load.mounted)), 'ms', 1000, atMost,
     `pool ready at ${round(median(loads.map((load) => load.poolReady)), 0)} ms`);
 
   // ---- CPU kernels (P1, P2, P3). This machine's parallel capacity drifts from minute to minute, so worker and
   // pool are measured in ROUNDS page loads and P1 is the median of the per-round speedups (each round's two
   // modes run back to back, so a burst of noise tends to hit both), with the range in the detail.
   figures.cpu = {};
-  for (const spec of KERNELS) {
+  for (const spec of wanted('P1', 'P2', 'P3') ? KERNELS : []) {
     const rounds = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const modes = spec.kernel === 'primes' && round === 0 ? ['main', 'worker', 'pool'] : ['worker', 'pool'];
@@ -145,7 +148,7 @@ try {
     ['latency endpoint', '/lab/delay?ms=300&bytes=1024'],
     ['loopback HTTP/1.1', `${loopback.url}/delay?ms=300`],
   ]) {
-    for (const n of quick ? [3] : [3, 6, 12]) {
+    for (const n of !wanted('P4') ? [] : quick ? [3] : [3, 6, 12]) {
       const samples = [];
       for (let run = 0; run < ioRuns; run += 1) {
         const rows = await ioScenario(page, `n=${n}&target=${encodeURIComponent(target)}`, ['single', 'sequential', 'concurrent']);
@@ -184,12 +187,12 @@ try {
   await page.goto(`${server.url}/`);
   await poolState(page);
   const colds = [];
-  for (let start = 0; start < COLD_STARTS; start += 1) {
+  for (let start = 0; start < (wanted('P5') ? COLD_STARTS : 0); start += 1) {
     colds.push(await page.evaluate(([pings]) => window.wasmBindings.benchColdStart(2, pings), [PINGS]));
   }
   figures.cold_starts = colds;
-  record('P5', `warm dispatch round trip, median of ${PINGS}`, median(colds.map((cold) => cold.ping_median_ms)), 'ms', 1, atMost);
-  record('P5', 'cold pool of 2 ready', median(colds.map((cold) => cold.total_ms)), 'ms', 150, atMost,
+  if (wanted('P5')) record('P5', `warm dispatch round trip, median of ${PINGS}`, median(colds.map((cold) => cold.ping_median_ms)), 'ms', 1, atMost);
+  if (wanted('P5')) record('P5', 'cold pool of 2 ready', median(colds.map((cold) => cold.total_ms)), 'ms', 150, atMost,
     `spawn ${round(median(colds.map((c) => c.spawn_ms)), 1)} · instantiate ${round(median(colds.map((c) => c.instantiate_ms)), 1)} · threads ${round(median(colds.map((c) => c.threads_ready_ms)), 1)} ms`);
 
   // ---- presets (P6, P7, P8)
@@ -207,16 +210,18 @@ try {
   }
   const datasets = (testId) => page.$$eval(`[data-testid="${testId}"]`, (elements) => elements.map((element) => ({ ...element.dataset })));
 
-  say('hand-off preset');
-  await preset('handoff', { 'preset-repeats': quick ? 1 : 5 });
-  const handoff = await datasets('handoff-point');
-  figures.handoff = handoff;
-  const at16 = (method) => Number(handoff.find((point) => point.method === method && Number(point.bytes) === 16 * 1024 * 1024)?.ms);
-  record('P6', '16 MiB hand-off, SharedArrayBuffer vs structured clone', at16('clone') / at16('shared'), '×', 10, atLeast,
-    `clone ${at16('clone').toFixed(2)} ms, transfer ${at16('transfer').toFixed(2)} ms, shared ${at16('shared').toFixed(2)} ms`);
+  if (wanted('P6')) {
+    say('hand-off preset');
+    await preset('handoff', { 'preset-repeats': quick ? 1 : 5 });
+    const handoff = await datasets('handoff-point');
+    figures.handoff = handoff;
+    const at16 = (method) => Number(handoff.find((point) => point.method === method && Number(point.bytes) === 16 * 1024 * 1024)?.ms);
+    record('P6', '16 MiB hand-off, SharedArrayBuffer vs structured clone', at16('clone') / at16('shared'), '×', 10, atLeast,
+      `clone ${at16('clone').toFixed(2)} ms, transfer ${at16('transfer').toFixed(2)} ms, shared ${at16('shared').toFixed(2)} ms`);
+  }
 
   figures.stream = {};
-  for (const mib of quick ? [4] : [64, 256]) {
+  for (const mib of !wanted('P7') ? [] : quick ? [4] : [64, 256]) {
     say(`streaming preset, ${mib} MiB`);
     await preset('stream', { 'preset-mib': mib, 'preset-bandwidth': quick ? 64 : 256 });
     const rows = Object.fromEntries((await datasets('stream-row')).map((row) => [row.mode, row]));
@@ -225,7 +230,9 @@ try {
       `first result ${Number(rows.streamed.firstResultMs).toFixed(0)} ms vs buffered ${Number(rows.buffered.firstResultMs).toFixed(0)} ms`);
   }
   const memories = Object.entries(figures.stream).map(([mib, rows]) => [mib, Number(rows.streamed.peakMemoryBytes) / 2 ** 20]);
-  if (memories.length > 1) {
+  if (memories.length === 0) {
+    // not wanted this time
+  } else if (memories.length > 1) {
     const [[smallMib, small], [largeMib, large]] = memories;
     record('P7', `streamed peak worker memory, ${largeMib} MiB ÷ ${smallMib} MiB body`, large / small, '×', 1, atMost,
       `${small.toFixed(1)} MiB vs ${large.toFixed(1)} MiB (buffered ${largeMib} MiB: ${(Number(figures.stream[largeMib].buffered.peakMemoryBytes) / 2 ** 20).toFixed(1)} MiB)`);
@@ -233,14 +240,16 @@ try {
     record('P7', 'streamed peak worker memory (reported)', memories[0][1], 'MiB', null, atMost, 'quick mode: one size only');
   }
 
-  say('pipeline preset');
-  await preset('pipeline', quick ? { 'preset-items': 4, 'preset-latency': 50, 'preset-work': 10_000_000 } : {});
-  const pipeline = Object.fromEntries((await datasets('result-row')).map((row) => [row.mode, row]));
-  figures.pipeline = pipeline;
-  const twoPhase = Number(pipeline['fetch-then-process'].wallMs);
-  const pipelined = Number(pipeline.pipelined.wallMs);
-  record('P8', 'pipelined vs fetch-then-process (N=10, 200 ms, ~100 ms CPU)', twoPhase / pipelined, '×', 1.5, atLeast,
-    `sequential ${Number(pipeline.sequential.wallMs).toFixed(0)} ms, fetch-then-process ${twoPhase.toFixed(0)} ms, pipelined ${pipelined.toFixed(0)} ms`);
+  if (wanted('P8')) {
+    say('pipeline preset');
+    await preset('pipeline', quick ? { 'preset-items': 4, 'preset-latency': 50, 'preset-work': 10_000_000 } : {});
+    const pipeline = Object.fromEntries((await datasets('result-row')).map((row) => [row.mode, row]));
+    figures.pipeline = pipeline;
+    const twoPhase = Number(pipeline['fetch-then-process'].wallMs);
+    const pipelined = Number(pipeline.pipelined.wallMs);
+    record('P8', 'pipelined vs fetch-then-process (N=10, 200 ms, ~100 ms CPU)', twoPhase / pipelined, '×', 1.5, atLeast,
+      `sequential ${Number(pipeline.sequential.wallMs).toFixed(0)} ms, fetch-then-process ${twoPhase.toFixed(0)} ms, pipelined ${pipelined.toFixed(0)} ms`);
+  }
   browser.assertNoPageErrors();
 } finally {
   await browser.close();
@@ -252,6 +261,7 @@ const report = {
   schema: 'lanes-bench',
   version: 1,
   quick,
+  only,
   generated_at: new Date().toISOString(),
   commit: tryRun('git', ['rev-parse', 'HEAD']),
   machine: {
