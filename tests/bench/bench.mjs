@@ -62,7 +62,7 @@ const atLeast = (measured, target) => measured >= target;
 
 async function cpuScenario(page, { kernel, size }, modes) {
   await page.goto(`${server.url}/?kernel=${kernel}&n=${size}&modes=${modes.join(',')}&r=${REPEATS}&autorun=1`);
-  const rows = await resultRows(page, modes.length, 600_000);
+  const rows = await resultRows(page, modes.length, 600_000, 250);
   return Object.fromEntries(rows.map((row) => [row.mode, row]));
 }
 
@@ -205,7 +205,7 @@ try {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="verdict"]') && !document.querySelector('[data-testid="preset-run"]').textContent.includes('Running'),
       null,
-      { timeout: 600_000 },
+      { timeout: 600_000, polling: 250 },
     );
   }
   const datasets = (testId) => page.$$eval(`[data-testid="${testId}"]`, (elements) => elements.map((element) => ({ ...element.dataset })));
