@@ -1,5 +1,6 @@
 //! Preset experiments, each with its own controls, drawn on the timeline and explained by the verdict:
-//! pool start cost, the scaling sweep and the hand-off cost.
+//! pool start cost, the scaling sweep, the hand-off cost, the mixed pipeline and streaming. Every preset has a
+//! Stop ([`PresetStop`]).
 
 pub mod handoff;
 pub mod pipeline;
@@ -7,8 +8,14 @@ pub mod pool_start;
 pub mod stream;
 pub mod sweep;
 
+use std::future::Future;
+use std::pin::pin;
+
+use futures::channel::oneshot;
+use futures::future::{Either, select};
 use leptos::prelude::*;
 
+use crate::app::Lab;
 use crate::components::kernel_inputs::kernel_inputs;
 use crate::kernels::KernelSpec;
 use crate::state::{self, Preset};
@@ -69,14 +76,102 @@ pub(crate) fn autorun_once(autorun: bool, ready: impl Fn() -> bool + 'static, ru
     });
 }
 
-/// The Run button every preset shows: disabled while running or while `blocked` says so.
-pub(crate) fn run_button(
+/// The Stop every preset has. Pressing it raises a flag the preset checks between steps, ends the step in
+/// flight at once ([`PresetStop::unless_stopped`] drops it: a dropped fetch is aborted, a dropped cold worker
+/// terminated, a dropped body reader cancelled), aborts [`PresetStop::signal`] for loops that run in JS, and
+/// stops the compute worker's job the way the CPU experiment's Stop does.
+#[derive(Clone, Copy)]
+pub(crate) struct PresetStop {
+    requested: RwSignal<bool>,
+    /// One sender per step in flight; pressing Stop fires them all.
+    waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
+    /// This run's abort signal, for the JS loops.
+    controller: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+}
+
+impl PresetStop {
+    pub(crate) fn new() -> Self {
+        Self {
+            requested: RwSignal::new(false),
+            waiters: StoredValue::new_local(Vec::new()),
+            controller: StoredValue::new_local(None),
+        }
+    }
+
+    /// Clears what the previous run left; call when a run starts.
+    pub(crate) fn arm(self) {
+        self.requested.set(false);
+        self.waiters.update_value(Vec::clear);
+        self.controller.set_value(web_sys::AbortController::new().ok());
+    }
+
+    /// Whether Stop was pressed during this run.
+    pub(crate) fn requested(self) -> bool {
+        self.requested.get_untracked()
+    }
+
+    /// This run's abort signal (`None` only where the browser cannot make one).
+    pub(crate) fn signal(self) -> Option<web_sys::AbortSignal> {
+        self.controller
+            .with_value(|controller| controller.as_ref().map(web_sys::AbortController::signal))
+    }
+
+    fn request(self, lab: Lab) {
+        self.requested.set(true);
+        self.waiters.update_value(|waiters| {
+            for waiter in waiters.drain(..) {
+                // A step that already finished dropped its receiver: nothing to tell.
+                let _ = waiter.send(());
+            }
+        });
+        self.controller.with_value(|controller| {
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+        });
+        crate::app::stop_compute(lab);
+    }
+
+    /// Runs `step` to its end, or until Stop is pressed: `None` then, and `step` is dropped.
+    pub(crate) async fn unless_stopped<T>(self, step: impl Future<Output = T>) -> Option<T> {
+        if self.requested() {
+            return None;
+        }
+        let (sender, receiver) = oneshot::channel();
+        self.waiters.update_value(|waiters| waiters.push(sender));
+        match select(pin!(step), receiver).await {
+            Either::Left((value, _)) => Some(value),
+            Either::Right(_) => None,
+        }
+    }
+
+    /// The note a stopped run's report leads with.
+    pub(crate) fn note(done: usize, total: usize, parts: &str) -> String {
+        format!(
+            "Stopped by the user after {done} of {total} {parts}: what finished is kept, the rest did not run."
+        )
+    }
+}
+
+/// The Run and Stop buttons every preset shows: Run is disabled while running or while `blocked` says so, Stop
+/// while nothing runs.
+pub(crate) fn run_controls(
     running: RwSignal<bool>,
+    stop: PresetStop,
     blocked: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lab = expect_context::<Lab>();
     view! {
         <button type="submit" data-testid="preset-run" disabled=move || running.get() || blocked()>
             {move || if running.get() { "Running…" } else { "Run" }}
+        </button>
+        <button
+            type="button"
+            data-testid="preset-stop"
+            disabled=move || !running.get() || stop.requested.get()
+            on:click=move |_| stop.request(lab)
+        >
+            {move || if running.get() && stop.requested.get() { "Stopping…" } else { "Stop" }}
         </button>
     }
 }

@@ -119,6 +119,18 @@ pub struct BodyReader {
     reader: web_sys::ReadableStreamDefaultReader,
 }
 
+impl Drop for BodyReader {
+    fn drop(&mut self) {
+        // A reader dropped before the end (a stopped run) cancels the body, so its source stops producing; on a
+        // finished body this does nothing.
+        let cancelled = wasm_bindgen_futures::JsFuture::from(self.reader.cancel());
+        // Awaited so that a rejection (an already failed body) is handled here, not reported as uncaught.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = cancelled.await;
+        });
+    }
+}
+
 impl BodyReader {
     /// The next chunk as the browser delivered it, or `None` at the end of the body.
     ///

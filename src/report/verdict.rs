@@ -34,29 +34,29 @@ pub fn verdict(report: &ExperimentReport) -> Vec<String> {
     if !failed.is_empty() {
         sentences.push(format!("{} could not run; see its row.", failed.join(", ")));
     }
-    let Some(&(fastest, fastest_ms)) = measured.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
-        return sentences;
-    };
-    let &(slowest, slowest_ms) = measured
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap_or(&(fastest, fastest_ms));
-    if measured.len() > 1 && fastest_ms > 0.0 {
-        sentences.push(format!(
-            "{fastest} won: median {fastest_ms:.1} ms, {:.2}× faster than {slowest} ({slowest_ms:.1} ms).",
-            slowest_ms / fastest_ms
-        ));
-    } else {
-        sentences.push(format!("{fastest} took {fastest_ms:.1} ms (median)."));
-    }
-    match report.kind {
-        ExperimentKind::Cpu => cpu_sentences(report, &mut sentences),
-        ExperimentKind::Io => io_sentences(report, &mut sentences),
-        ExperimentKind::PoolStart
-        | ExperimentKind::Sweep
-        | ExperimentKind::Handoff
-        | ExperimentKind::Pipeline
-        | ExperimentKind::Stream => {}
+    // Nothing measured (every mode failed, or a stopped run): no comparison, but the notes still count.
+    if let Some(&(fastest, fastest_ms)) = measured.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+        let &(slowest, slowest_ms) = measured
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or(&(fastest, fastest_ms));
+        if measured.len() > 1 && fastest_ms > 0.0 {
+            sentences.push(format!(
+                "{fastest} won: median {fastest_ms:.1} ms, {:.2}× faster than {slowest} ({slowest_ms:.1} ms).",
+                slowest_ms / fastest_ms
+            ));
+        } else {
+            sentences.push(format!("{fastest} took {fastest_ms:.1} ms (median)."));
+        }
+        match report.kind {
+            ExperimentKind::Cpu => cpu_sentences(report, &mut sentences),
+            ExperimentKind::Io => io_sentences(report, &mut sentences),
+            ExperimentKind::PoolStart
+            | ExperimentKind::Sweep
+            | ExperimentKind::Handoff
+            | ExperimentKind::Pipeline
+            | ExperimentKind::Stream => {}
+        }
     }
     sentences.extend(report.notes.iter().cloned());
     freeze_sentences(report, &mut sentences);
@@ -539,5 +539,18 @@ mod tests {
         assert!(text.contains("4.85× for 5 requests"), "{text}");
         assert!(text.contains("I/O-bound"), "{text}");
         assert!(text.contains("finished 9.0 ms after one request"), "{text}");
+    }
+
+    #[test]
+    fn a_report_with_nothing_measured_still_gives_its_notes() {
+        let mut stopped = cpu(Vec::new());
+        stopped.kind = ExperimentKind::Sweep;
+        stopped.notes = vec!["Stopped by the user after 0 of 4 thread counts.".to_owned()];
+        assert_eq!(verdict(&stopped), stopped.notes);
+
+        let mut failed = cpu(vec![mode("pool", &[], 0.0, &[])]);
+        failed.modes[0].error = Some("the worker went away".to_owned());
+        failed.notes = vec!["a note".to_owned()];
+        assert_eq!(verdict(&failed), ["pool could not run; see its row.", "a note"]);
     }
 }

@@ -1,4 +1,5 @@
-// The presets end to end: pool start cost, the scaling sweep and the hand-off cost, each by URL and by button.
+// The presets end to end: pool start cost, the scaling sweep, the hand-off cost, the pipeline and streaming, each
+// by URL and by button, and Stop on every one of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { poolState, resultRows, useLab } from './support.mjs';
@@ -103,5 +104,53 @@ test('stream: batches give the buffered answer, the first result much sooner, an
   assert.ok(Number(stream.streamed.peakMemoryBytes) < Number(stream.buffered.peakMemoryBytes));
   assert.ok(Number(await page.getByTestId('peak-memory').getAttribute('data-bytes')) > 0);
   assert.match(await page.getByTestId('verdict').textContent(), /Streamed, the first result came after \d+ ms/);
+  lab.browser.assertNoPageErrors();
+});
+
+// Settings that keep each preset busy for many seconds, so that Stop lands mid-run.
+const LONG_RUNS = [
+  ['pool-start', { 'preset-size': '200', 'preset-repeats': '20' }],
+  ['sweep', { 'preset-size': '2000000000', 'preset-repeats': '20' }],
+  ['handoff', { 'preset-repeats': '50' }],
+  ['pipeline', { 'preset-items': '100', 'preset-latency': '2000' }],
+  ['stream', { 'preset-mib': '256', 'preset-bandwidth': '8' }],
+];
+
+test('Stop ends every preset mid-run, keeps what finished, and the preset runs again afterwards', async () => {
+  const { page } = lab.browser;
+  const runButton = () => page.getByTestId('preset-run');
+  for (const [preset, fields] of LONG_RUNS) {
+    await page.goto(`${lab.server.url}/?preset=${preset}`);
+    await poolState(page);
+    for (const [testId, value] of Object.entries(fields)) await page.getByTestId(testId).fill(value);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="preset-run"]')?.disabled, null, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('preset-stop').isDisabled(), true, `${preset}: nothing to stop yet`);
+    await runButton().click();
+    assert.match(await runButton().textContent(), /Running/, preset);
+    await page.waitForTimeout(1_500);
+    assert.match(await runButton().textContent(), /Running/, `${preset} is still running when Stop is pressed`);
+    await page.getByTestId('preset-stop').click();
+    // Bounded: a stopped preset must give the page back within seconds, not when its work would have ended.
+    await page.waitForFunction(
+      () => !document.querySelector('[data-testid="preset-run"]').textContent.includes('Running'),
+      null,
+      { timeout: 20_000 },
+    );
+    const verdict = await page.getByTestId('verdict').textContent();
+    assert.match(verdict, /Stopped by the user after \d+ of \d+ (runs|thread counts|sizes|modes)/, `${preset}: ${verdict}`);
+    assert.equal(await page.getByTestId('preset-stop').isDisabled(), true, `${preset}: Stop is off again`);
+  }
+  // The page and its pool are intact: a short pipeline runs to the end.
+  await page.goto(`${lab.server.url}/?preset=pipeline`);
+  await poolState(page);
+  for (const [testId, value] of Object.entries({ 'preset-items': '3', 'preset-latency': '50', 'preset-work': '1000000' })) {
+    await page.getByTestId(testId).fill(value);
+  }
+  await page.waitForFunction(() => !document.querySelector('[data-testid="preset-run"]')?.disabled, null, { timeout: 30_000 });
+  await runButton().click();
+  await idle(page);
+  const rows = await resultRows(page, 3);
+  assert.deepEqual(rows.map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
+  assert.doesNotMatch(await page.getByTestId('verdict').textContent(), /Stopped by the user/);
   lab.browser.assertNoPageErrors();
 });

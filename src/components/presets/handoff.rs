@@ -8,7 +8,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::app::{Lab, after_next_paint};
-use crate::components::presets::{autorun_once, number_field, run_button};
+use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::report::stats::Summary;
@@ -18,8 +18,12 @@ use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeR
 #[wasm_bindgen(module = "/www/handoff.js")]
 extern "C" {
     #[wasm_bindgen(js_name = measureHandoff, catch)]
-    async fn measure_handoff(sizes: js_sys::Array, repeats: u32, timeout_ms: u32)
-    -> Result<JsValue, JsValue>;
+    async fn measure_handoff(
+        sizes: js_sys::Array,
+        repeats: u32,
+        timeout_ms: u32,
+        signal: Option<web_sys::AbortSignal>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Sizes measured: 1 KiB × 4^k up to 64 MiB.
@@ -236,6 +240,7 @@ pub fn HandoffPreset(
     let lab = expect_context::<Lab>();
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 5, (1, 50));
     let running = RwSignal::new(false);
+    let stop = PresetStop::new();
     let message = RwSignal::new(String::new());
     let points = RwSignal::new(Vec::<Point>::new());
     let current = RwSignal::new(None::<ExperimentReport>);
@@ -245,6 +250,7 @@ pub fn HandoffPreset(
             return;
         };
         running.set(true);
+        stop.arm();
         points.set(Vec::new());
         message.set("moving 1 KiB … 64 MiB three ways…".to_owned());
         spawn_local(async move {
@@ -254,14 +260,25 @@ pub fn HandoffPreset(
                 .iter()
                 .map(|bytes| JsValue::from_f64(*bytes as f64))
                 .collect();
-            let outcome = measure_handoff(sizes, repeats, 30_000).await;
+            // Stop aborts the signal: the loop returns at once with the points that were complete.
+            let outcome = measure_handoff(sizes, repeats, 30_000, stop.signal()).await;
             let _ = freeze::end();
             let parsed = outcome.and_then(|value| {
                 serde_wasm_bindgen::from_value::<Vec<Measured>>(value).map_err(JsValue::from)
             });
             match parsed {
+                Ok(measured) if measured.is_empty() => {
+                    message.set("stopped before the first size was measured: nothing to show".to_owned());
+                }
                 Ok(measured) => {
-                    let (report, measured_points) = to_report(lab.next_report_id(), &measured);
+                    let (mut report, measured_points) = to_report(lab.next_report_id(), &measured);
+                    if stop.requested() {
+                        let mut reached: Vec<u64> = measured.iter().map(|entry| entry.bytes as u64).collect();
+                        reached.dedup();
+                        report
+                            .notes
+                            .insert(0, PresetStop::note(reached.len(), SIZES.len(), "sizes"));
+                    }
                     points.set(measured_points);
                     current.set(Some(report.clone()));
                     lab.record(report);
@@ -290,7 +307,7 @@ pub fn HandoffPreset(
                 run();
             }>
                 {repeats_view}
-                {run_button(running, move || repeats.get().is_err())}
+                {run_controls(running, stop, move || repeats.get().is_err())}
                 <p class="message" data-testid="preset-message">
                     {move || repeats.get().err().unwrap_or_else(|| message.get())}
                 </p>

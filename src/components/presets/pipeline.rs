@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, ServiceState, after_next_paint};
-use crate::components::presets::{autorun_once, number_field, run_button};
+use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::io::fetch::fetch_timed;
@@ -103,6 +103,7 @@ pub fn PipelinePreset(
         (1, 2_000_000_000),
     );
     let running = RwSignal::new(false);
+    let stop = PresetStop::new();
     let status = RwSignal::new(String::new());
     let current = RwSignal::new(None::<ExperimentReport>);
     let problem = move || -> Option<String> {
@@ -145,6 +146,7 @@ pub fn PipelinePreset(
             },
         };
         running.set(true);
+        stop.arm();
         let mut report = ExperimentReport {
             id: lab.next_report_id(),
             kind: ExperimentKind::Pipeline,
@@ -161,7 +163,10 @@ pub fn PipelinePreset(
                 after_next_paint().await;
                 freeze::begin();
                 let started_ms = now_ms();
-                let outcome = run_mode(mode, plan, &bridge).await;
+                let Some(outcome) = stop.unless_stopped(run_mode(mode, plan, &bridge)).await else {
+                    freeze::end();
+                    break;
+                };
                 let finished_ms = now_ms();
                 after_next_paint().await;
                 let freeze = freeze::end();
@@ -195,6 +200,12 @@ pub fn PipelinePreset(
                 current.set(Some(report.clone()));
             }
             report.notes = crate::report::verdict::pipeline_notes(&report);
+            if stop.requested() {
+                let done = report.modes.len();
+                report
+                    .notes
+                    .insert(0, PresetStop::note(done, PipelineMode::ALL.len(), "modes"));
+            }
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
@@ -218,7 +229,7 @@ pub fn PipelinePreset(
                 {latency_view}
                 {limit_view}
                 {work_view}
-                {run_button(running, move || problem().is_some())}
+                {run_controls(running, stop, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, after_next_paint};
-use crate::components::presets::{autorun_once, kernel_fields, number_field, run_button};
+use crate::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
@@ -126,6 +126,7 @@ pub fn PoolStartPreset(
     let (threads_view, threads) = number_field("preset-threads", "Pool threads ", cores, (1, 64));
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 3, (1, 20));
     let running = RwSignal::new(false);
+    let stop = PresetStop::new();
     let status = RwSignal::new(String::new());
     let current = RwSignal::new(None::<ExperimentReport>);
     let cold_start = RwSignal::new(None::<(f64, f64, f64)>);
@@ -147,6 +148,7 @@ pub fn PoolStartPreset(
             return;
         };
         running.set(true);
+        stop.arm();
         cold_start.set(None);
         let mut report = ExperimentReport {
             id: lab.next_report_id(),
@@ -168,7 +170,12 @@ pub fn PoolStartPreset(
             for repeat in 0..=repeats {
                 status.set(format!("cold pool, run {repeat} of {repeats}…"));
                 after_next_paint().await;
-                match cold_run(spec, threads, repeat == 0).await {
+                // Stopped, the cold run's own worker and pool are dropped, which terminates them.
+                let Some(outcome) = stop.unless_stopped(cold_run(spec, threads, repeat == 0)).await else {
+                    freeze::end();
+                    break;
+                };
+                match outcome {
                     Ok((run, phase, result, used)) => {
                         if repeat > 0 {
                             phases.push(phase);
@@ -185,12 +192,19 @@ pub fn PoolStartPreset(
             }
             report.modes.push(cold);
             for (name, mode) in [("warm-pool", Mode::Pool), ("warm-worker", Mode::Worker)] {
+                if stop.requested() {
+                    break;
+                }
                 let mut warm = empty_mode(name);
                 for repeat in 0..=repeats {
                     status.set(format!("{name}, run {repeat} of {repeats}…"));
                     after_next_paint().await;
                     freeze::begin();
-                    let outcome = run_mode(mode, spec, bridge.as_deref()).await;
+                    let Some(outcome) = stop.unless_stopped(run_mode(mode, spec, bridge.as_deref())).await
+                    else {
+                        freeze::end();
+                        break;
+                    };
                     after_next_paint().await;
                     let freeze = freeze::end();
                     match outcome {
@@ -229,6 +243,12 @@ pub fn PoolStartPreset(
                 .collect();
             let medians: Vec<(&str, f64)> = medians.iter().map(|(mode, ms)| (mode.as_str(), *ms)).collect();
             report.notes = pool_start_notes(phase_medians, threads, &medians);
+            if stop.requested() {
+                let done = report.modes.iter().map(|mode| mode.repeats.len()).sum();
+                report
+                    .notes
+                    .insert(0, PresetStop::note(done, 3 * (repeats as usize + 1), "runs"));
+            }
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
@@ -252,7 +272,7 @@ pub fn PoolStartPreset(
                 {kernel_view}
                 {threads_view}
                 {repeats_view}
-                {run_button(running, move || problem().is_some())}
+                {run_controls(running, stop, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

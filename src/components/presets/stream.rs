@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Lab, ServiceState, after_next_paint};
-use crate::components::presets::{autorun_once, number_field, run_button};
+use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::io::fetch::{fetch_whole_body, open_body};
@@ -142,6 +142,7 @@ pub fn StreamPreset(
     let (size_view, size_mib) = number_field("preset-mib", "Body (MiB) ", 64, (1, 256));
     let (bandwidth_view, bandwidth) = number_field("preset-bandwidth", "Bandwidth (MiB/s) ", 64, (1, 10_000));
     let running = RwSignal::new(false);
+    let stop = PresetStop::new();
     let status = RwSignal::new(String::new());
     let progress = RwSignal::new(Progress::default());
     let peak = RwSignal::new(None::<(f64, f64)>);
@@ -173,6 +174,7 @@ pub fn StreamPreset(
             return;
         };
         running.set(true);
+        stop.arm();
         peak.set(None);
         rows.set(Vec::new());
         let url = format!("/lab/stream?mib={mib}&mibps={mibps}");
@@ -193,14 +195,20 @@ pub fn StreamPreset(
                 after_next_paint().await;
                 freeze::begin();
                 let started_ms = now_ms();
-                let outcome = run_mode(
-                    streamed,
-                    &url,
-                    report.id * 2 + u32::from(streamed),
-                    &bridge,
-                    progress,
-                )
-                .await;
+                // Stopped, the body reader is dropped, which cancels the body.
+                let Some(outcome) = stop
+                    .unless_stopped(run_mode(
+                        streamed,
+                        &url,
+                        report.id * 2 + u32::from(streamed),
+                        &bridge,
+                        progress,
+                    ))
+                    .await
+                else {
+                    freeze::end();
+                    break;
+                };
                 let finished_ms = now_ms();
                 after_next_paint().await;
                 let freeze = freeze::end();
@@ -256,6 +264,11 @@ pub fn StreamPreset(
                 .map(|row| (row.mode, row.first_result_ms, row.total_ms, row.peak_memory))
                 .collect();
             report.notes = crate::report::verdict::stream_notes(&findings);
+            if stop.requested() {
+                report
+                    .notes
+                    .insert(0, PresetStop::note(report.modes.len(), 2, "modes"));
+            }
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
@@ -277,7 +290,7 @@ pub fn StreamPreset(
             }>
                 {size_view}
                 {bandwidth_view}
-                {run_button(running, move || problem().is_some())}
+                {run_controls(running, stop, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || if running.get() { status.get() } else { problem().unwrap_or_default() }}
                 </p>

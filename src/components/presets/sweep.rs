@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::app::{Lab, after_next_paint};
 use crate::charts::{LinearScale, nice_ticks};
-use crate::components::presets::{autorun_once, kernel_fields, number_field, run_button};
+use crate::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
 use crate::components::results_table::ResultsTable;
 use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
@@ -168,6 +168,7 @@ pub fn SweepPreset(
     });
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 3, (1, 20));
     let running = RwSignal::new(false);
+    let stop = PresetStop::new();
     let status = RwSignal::new(String::new());
     let points = RwSignal::new(Vec::<(u32, f64)>::new());
     let serial = RwSignal::new(None::<f64>);
@@ -189,6 +190,7 @@ pub fn SweepPreset(
             return;
         };
         running.set(true);
+        stop.arm();
         points.set(Vec::new());
         serial.set(None);
         failure.set(None);
@@ -202,11 +204,17 @@ pub fn SweepPreset(
             notes: Vec::new(),
         };
         spawn_local(async move {
-            for threads in thread_counts(cores) {
+            let counts = thread_counts(cores);
+            for &threads in &counts {
                 status.set(format!(
                     "{threads} threads: a fresh pool, a warm-up and {repeats} runs…"
                 ));
-                match sweep_point(spec, threads, repeats).await {
+                // Stopped, the point's own pool is dropped, which terminates its workers.
+                let Some(point) = stop.unless_stopped(sweep_point(spec, threads, repeats)).await else {
+                    freeze::end();
+                    break;
+                };
+                match point {
                     Ok(mode) => {
                         if let Some(summary) = mode.summary() {
                             points.update(|points| points.push((threads, summary.median)));
@@ -224,6 +232,12 @@ pub fn SweepPreset(
             let fitted = amdahl_serial_fraction(&measured, cores);
             serial.set(fitted);
             report.notes = sweep_notes(&measured, cores, fitted);
+            if stop.requested() {
+                let done = report.modes.len();
+                report
+                    .notes
+                    .insert(0, PresetStop::note(done, counts.len(), "thread counts"));
+            }
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
@@ -247,7 +261,7 @@ pub fn SweepPreset(
             }>
                 {kernel_view}
                 {repeats_view}
-                {run_button(running, move || problem().is_some())}
+                {run_controls(running, stop, move || problem().is_some())}
                 <p class="message" data-testid="preset-message">
                     {move || failure.get().or_else(|| running.get().then(|| status.get())).or_else(problem).unwrap_or_default()}
                 </p>
