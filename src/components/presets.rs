@@ -139,9 +139,10 @@ impl PresetStop {
         }
         let (sender, receiver) = oneshot::channel();
         self.waiters.update_value(|waiters| waiters.push(sender));
-        match select(pin!(step), receiver).await {
-            Either::Left((value, _)) => Some(value),
-            Either::Right(_) => None,
+        // Stop first: when both are ready (a Stop that terminated the worker also failed the step), it is a stop.
+        match select(receiver, pin!(step)).await {
+            Either::Left(_) => None,
+            Either::Right((value, _)) => Some(value),
         }
     }
 

@@ -40,7 +40,7 @@ test('no headers: the service worker reloads once, the page is isolated and the 
   lab.browser.assertNoPageErrors();
 });
 
-test('not isolated: single-threaded build, main and worker run (and stop), pool is refused with the reason', async () => {
+test('not isolated: single-threaded build, main, worker and presets run (and stop), pool is refused with the reason', async () => {
   const other = await openBrowser();
   try {
     const { page } = other;
@@ -72,6 +72,26 @@ test('not isolated: single-threaded build, main and worker run (and stop), pool 
     await page.getByTestId('size-input').fill('1000');
     await page.getByTestId('run-button').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="result-row"]')?.dataset.result === '6000');
+    // A preset's Stop takes the same way: the worker is terminated mid-job and replaced, and the preset runs again.
+    await page.goto(`${lab.server.url}/?coi=0&preset=pipeline`);
+    assert.equal((await poolState(page)).state, 'unavailable');
+    const pipeline = async (fields) => {
+      for (const [testId, value] of Object.entries(fields)) await page.getByTestId(testId).fill(value);
+      await page.waitForFunction(() => !document.querySelector('[data-testid="preset-run"]')?.disabled, null, { timeout: 30_000 });
+      await page.getByTestId('preset-run').click();
+    };
+    const finished = () =>
+      page.waitForFunction(() => !document.querySelector('[data-testid="preset-run"]').textContent.includes('Running'), null, {
+        timeout: 60_000,
+      });
+    await pipeline({ 'preset-items': '3', 'preset-latency': '50', 'preset-work': '2000000000' });
+    await page.waitForTimeout(1_000);
+    await page.getByTestId('preset-stop').click();
+    await finished();
+    assert.match(await page.getByTestId('verdict').textContent(), /Stopped by the user after 0 of 3 modes/);
+    await pipeline({ 'preset-items': '2', 'preset-latency': '50', 'preset-work': '1000000' });
+    await finished();
+    assert.deepEqual((await resultRows(page, 3)).map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
     other.assertNoPageErrors();
   } finally {
     await other.close();
