@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use crate::app::Lab;
 use crate::components::kernel_inputs::kernel_inputs;
 use crate::kernels::KernelSpec;
+use crate::report::ExperimentReport;
 use crate::state::{self, Preset};
 
 /// Kernel and size fields for the CPU presets; yields a validated spec or the reason it is invalid.
@@ -146,11 +147,17 @@ impl PresetStop {
         }
     }
 
-    /// The note a stopped run's report leads with.
-    pub(crate) fn note(done: usize, total: usize, parts: &str) -> String {
-        format!(
-            "Stopped by the user after {done} of {total} {parts}: what finished is kept, the rest did not run."
-        )
+    /// When Stop was pressed during this run, puts first among the report's notes how far it got: `done` of
+    /// `total` `parts` (modes, runs, sizes…).
+    pub(crate) fn mark(self, report: &mut ExperimentReport, done: usize, total: usize, parts: &str) {
+        if self.requested() {
+            report.notes.insert(
+                0,
+                format!(
+                    "Stopped by the user after {done} of {total} {parts}: what finished is kept, the rest did not run."
+                ),
+            );
+        }
     }
 }
 

@@ -86,114 +86,123 @@ const browser = await openBrowser();
 const { page } = browser;
 try {
   // ---- time to interactive (P9b): navigation start to a mounted, usable form; and to a ready pool
-  const loads = [];
-  for (let attempt = 0; attempt < (!wanted('P9b') ? 1 : quick ? 2 : 5); attempt += 1) {
-    await page.goto(`${server.url}/`);
-    await poolState(page);
-    loads.push(
-      await page.evaluate(() => {
-        const mounted = performance.getEntriesByName('lanes-mounted')[0]?.startTime ?? null;
-        return { mounted, poolReady: performance.getEntriesByName('lanes-pool-ready')[0]?.startTime ?? null };
-      }),
-    );
+  if (wanted('P9b')) {
+    const loads = [];
+    for (let attempt = 0; attempt < (quick ? 2 : 5); attempt += 1) {
+      await page.goto(`${server.url}/`);
+      await poolState(page);
+      loads.push(
+        await page.evaluate(() => {
+          const mounted = performance.getEntriesByName('lanes-mounted')[0]?.startTime ?? null;
+          return { mounted, poolReady: performance.getEntriesByName('lanes-pool-ready')[0]?.startTime ?? null };
+        }),
+      );
+    }
+    figures.load = loads;
+    record('P9b', 'time to interactive (loopback)', median(loads.map((load) => load.mounted)), 'ms', 1000, atMost,
+      `pool ready at ${round(median(loads.map((load) => load.poolReady)), 0)} ms`);
   }
+
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  figures.load = loads;
-  if (wanted('P9b')) record('P9b', 'time to interactive (loopback)', median(loads.map((load) => load.mounted)), 'ms', 1000, atMost,
-    `pool ready at ${round(median(loads.map((load) => load.poolReady)), 0)} ms`);
 
   // ---- CPU kernels (P1, P2, P3). This machine's parallel capacity drifts from minute to minute, so worker and
   // pool are measured in ROUNDS page loads and P1 is the median of the per-round speedups (each round's two
   // modes run back to back, so a burst of noise tends to hit both), with the range in the detail.
-  figures.cpu = {};
-  for (const spec of wanted('P1', 'P2', 'P3') ? KERNELS : []) {
-    const rounds = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const modes = spec.kernel === 'primes' && round === 0 ? ['main', 'worker', 'pool'] : ['worker', 'pool'];
-      say(`${spec.kernel} n=${spec.size}, round ${round + 1} of ${ROUNDS}: ${modes.join(', ')} × (${REPEATS} + warm-up)`);
-      rounds.push(await cpuScenario(page, spec, modes));
-    }
-    figures.cpu[spec.kernel] = { size: spec.size, rounds };
-    const speedups = rounds.map((rows) => Number(rows.worker.medianMs) / Number(rows.pool.medianMs));
-    const worker = median(rounds.map((rows) => Number(rows.worker.medianMs)));
-    const pool = median(rounds.map((rows) => Number(rows.pool.medianMs)));
-    const rows = rounds[0];
-    const ideal = Math.min(cores, spec.tasks);
-    const nativeEntry = native?.kernels?.find((entry) => entry.kernel === spec.kernel && entry.size === spec.size);
-    // The same kernel natively on this machine, one thread vs a rayon pool: the ceiling the hardware allows.
-    const nativeSpeedup = nativeEntry ? nativeEntry.sequential_ms / nativeEntry.parallel_ms : null;
-    record('P1', `${spec.kernel}: pool speedup over worker`, median(speedups), '×', round(0.9 * ideal, 2), atLeast,
-      `rounds ${speedups.map((value) => value.toFixed(2)).join(' / ')}; worker ${worker.toFixed(1)} ms, pool ` +
-        `${pool.toFixed(1)} ms, ${rows.pool.threadsUsed} threads` +
-        (nativeSpeedup ? `; native on this machine ${nativeSpeedup.toFixed(2)}×` : ''));
-    const nativeOne = nativeEntry?.sequential_ms ?? null;
-    record('P2', `${spec.kernel}: wasm ÷ native, one thread`, nativeOne ? worker / nativeOne : null, '×', 1.2, atMost,
-      nativeOne ? `native ${nativeOne.toFixed(1)} ms` : 'native run missing');
-    for (const mode of ['worker', 'pool']) {
-      const gaps = rounds.map((found) => Number(found[mode].frameGapMs));
-      const longTasks = Math.max(...rounds.map((found) => Number(found[mode].longTasks)));
-      record('P3', `${spec.kernel}: ${mode} longest frame gap`, Math.max(...gaps), 'ms', 33, atMost,
-        `${longTasks} long tasks`);
-    }
-    if (rows.main) {
-      record('P3', `${spec.kernel}: main freezes the page (reported)`, Number(rows.main.frameGapMs), 'ms', null, atMost,
-        `main ${Number(rows.main.medianMs).toFixed(1)} ms, frozen ${Number(rows.main.frozenMs).toFixed(0)} ms`);
+  if (wanted('P1', 'P2', 'P3')) {
+    figures.cpu = {};
+    for (const spec of KERNELS) {
+      const rounds = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const modes = spec.kernel === 'primes' && round === 0 ? ['main', 'worker', 'pool'] : ['worker', 'pool'];
+        say(`${spec.kernel} n=${spec.size}, round ${round + 1} of ${ROUNDS}: ${modes.join(', ')} × (${REPEATS} + warm-up)`);
+        rounds.push(await cpuScenario(page, spec, modes));
+      }
+      figures.cpu[spec.kernel] = { size: spec.size, rounds };
+      const speedups = rounds.map((rows) => Number(rows.worker.medianMs) / Number(rows.pool.medianMs));
+      const worker = median(rounds.map((rows) => Number(rows.worker.medianMs)));
+      const pool = median(rounds.map((rows) => Number(rows.pool.medianMs)));
+      const rows = rounds[0];
+      const ideal = Math.min(cores, spec.tasks);
+      const nativeEntry = native?.kernels?.find((entry) => entry.kernel === spec.kernel && entry.size === spec.size);
+      // The same kernel natively on this machine, one thread vs a rayon pool: the ceiling the hardware allows.
+      const nativeSpeedup = nativeEntry ? nativeEntry.sequential_ms / nativeEntry.parallel_ms : null;
+      record('P1', `${spec.kernel}: pool speedup over worker`, median(speedups), '×', round(0.9 * ideal, 2), atLeast,
+        `rounds ${speedups.map((value) => value.toFixed(2)).join(' / ')}; worker ${worker.toFixed(1)} ms, pool ` +
+          `${pool.toFixed(1)} ms, ${rows.pool.threadsUsed} threads` +
+          (nativeSpeedup ? `; native on this machine ${nativeSpeedup.toFixed(2)}×` : ''));
+      const nativeOne = nativeEntry?.sequential_ms ?? null;
+      record('P2', `${spec.kernel}: wasm ÷ native, one thread`, nativeOne ? worker / nativeOne : null, '×', 1.2, atMost,
+        nativeOne ? `native ${nativeOne.toFixed(1)} ms` : 'native run missing');
+      for (const mode of ['worker', 'pool']) {
+        const gaps = rounds.map((found) => Number(found[mode].frameGapMs));
+        const longTasks = Math.max(...rounds.map((found) => Number(found[mode].longTasks)));
+        record('P3', `${spec.kernel}: ${mode} longest frame gap`, Math.max(...gaps), 'ms', 33, atMost,
+          `${longTasks} long tasks`);
+      }
+      if (rows.main) {
+        record('P3', `${spec.kernel}: main freezes the page (reported)`, Number(rows.main.frameGapMs), 'ms', null, atMost,
+          `main ${Number(rows.main.medianMs).toFixed(1)} ms, frozen ${Number(rows.main.frozenMs).toFixed(0)} ms`);
+      }
     }
   }
 
   // ---- I/O (P4) and the I/O figures: N = 3, 6, 12 on the latency endpoint and on the loopback server
-  figures.io = [];
-  const ioRuns = quick ? 1 : 3;
-  for (const [label, target] of [
-    ['latency endpoint', '/lab/delay?ms=300&bytes=1024'],
-    ['loopback HTTP/1.1', `${loopback.url}/delay?ms=300`],
-  ]) {
-    for (const n of !wanted('P4') ? [] : quick ? [3] : [3, 6, 12]) {
-      const samples = [];
-      for (let run = 0; run < ioRuns; run += 1) {
-        const rows = await ioScenario(page, `n=${n}&target=${encodeURIComponent(target)}`, ['single', 'sequential', 'concurrent']);
-        samples.push({
-          single: Number(rows['io-single'].wallMs),
-          sequential: Number(rows['io-sequential'].wallMs),
-          concurrent: Number(rows['io-concurrent'].wallMs),
-          slowest: Number(rows['io-concurrent'].slowestMs),
-          waves: Number(rows['io-concurrent'].waves),
-        });
-      }
-      const entry = {
-        target: label,
-        n,
-        single_ms: median(samples.map((s) => s.single)),
-        sequential_ms: median(samples.map((s) => s.sequential)),
-        concurrent_ms: median(samples.map((s) => s.concurrent)),
-        slowest_in_concurrent_ms: median(samples.map((s) => s.slowest)),
-        waves: median(samples.map((s) => s.waves)),
-      };
-      entry.overhead_ms = entry.concurrent_ms - entry.slowest_in_concurrent_ms;
-      entry.sequential_over_concurrent = entry.sequential_ms / entry.concurrent_ms;
-      figures.io.push(entry);
-      if (label === 'latency endpoint' && n <= 6) {
-        record('P4', `concurrent overhead over slowest request, endpoint N=${n}`, entry.overhead_ms, 'ms', 25, atMost,
-          `concurrent ${entry.concurrent_ms.toFixed(1)} ms, sequential ÷ concurrent ${entry.sequential_over_concurrent.toFixed(2)}`);
-      }
-      if (label !== 'latency endpoint' && n === 12) {
-        record('P4', 'loopback HTTP/1.1, N=12: waves shown (reported)', entry.waves, 'waves', null, atMost,
-          `concurrent ${entry.concurrent_ms.toFixed(1)} ms for 300 ms requests`);
+  if (wanted('P4')) {
+    figures.io = [];
+    const ioRuns = quick ? 1 : 3;
+    for (const [label, target] of [
+      ['latency endpoint', '/lab/delay?ms=300&bytes=1024'],
+      ['loopback HTTP/1.1', `${loopback.url}/delay?ms=300`],
+    ]) {
+      for (const n of quick ? [3] : [3, 6, 12]) {
+        const samples = [];
+        for (let run = 0; run < ioRuns; run += 1) {
+          const rows = await ioScenario(page, `n=${n}&target=${encodeURIComponent(target)}`, ['single', 'sequential', 'concurrent']);
+          samples.push({
+            single: Number(rows['io-single'].wallMs),
+            sequential: Number(rows['io-sequential'].wallMs),
+            concurrent: Number(rows['io-concurrent'].wallMs),
+            slowest: Number(rows['io-concurrent'].slowestMs),
+            waves: Number(rows['io-concurrent'].waves),
+          });
+        }
+        const entry = {
+          target: label,
+          n,
+          single_ms: median(samples.map((s) => s.single)),
+          sequential_ms: median(samples.map((s) => s.sequential)),
+          concurrent_ms: median(samples.map((s) => s.concurrent)),
+          slowest_in_concurrent_ms: median(samples.map((s) => s.slowest)),
+          waves: median(samples.map((s) => s.waves)),
+        };
+        entry.overhead_ms = entry.concurrent_ms - entry.slowest_in_concurrent_ms;
+        entry.sequential_over_concurrent = entry.sequential_ms / entry.concurrent_ms;
+        figures.io.push(entry);
+        if (label === 'latency endpoint' && n <= 6) {
+          record('P4', `concurrent overhead over slowest request, endpoint N=${n}`, entry.overhead_ms, 'ms', 25, atMost,
+            `concurrent ${entry.concurrent_ms.toFixed(1)} ms, sequential ÷ concurrent ${entry.sequential_over_concurrent.toFixed(2)}`);
+        }
+        if (label !== 'latency endpoint' && n === 12) {
+          record('P4', 'loopback HTTP/1.1, N=12: waves shown (reported)', entry.waves, 'waves', null, atMost,
+            `concurrent ${entry.concurrent_ms.toFixed(1)} ms for 300 ms requests`);
+        }
       }
     }
   }
 
   // ---- dispatch and cold start (P5)
-  await page.goto(`${server.url}/`);
-  await poolState(page);
-  const colds = [];
-  for (let start = 0; start < (wanted('P5') ? COLD_STARTS : 0); start += 1) {
-    colds.push(await page.evaluate(([pings]) => window.wasmBindings.benchColdStart(2, pings), [PINGS]));
+  if (wanted('P5')) {
+    await page.goto(`${server.url}/`);
+    await poolState(page);
+    const colds = [];
+    for (let start = 0; start < COLD_STARTS; start += 1) {
+      colds.push(await page.evaluate(([pings]) => window.wasmBindings.benchColdStart(2, pings), [PINGS]));
+    }
+    figures.cold_starts = colds;
+    record('P5', `warm dispatch round trip, median of ${PINGS}`, median(colds.map((cold) => cold.ping_median_ms)), 'ms', 1, atMost);
+    record('P5', 'cold pool of 2 ready', median(colds.map((cold) => cold.total_ms)), 'ms', 150, atMost,
+      `spawn ${round(median(colds.map((c) => c.spawn_ms)), 1)} · instantiate ${round(median(colds.map((c) => c.instantiate_ms)), 1)} · threads ${round(median(colds.map((c) => c.threads_ready_ms)), 1)} ms`);
   }
-  figures.cold_starts = colds;
-  if (wanted('P5')) record('P5', `warm dispatch round trip, median of ${PINGS}`, median(colds.map((cold) => cold.ping_median_ms)), 'ms', 1, atMost);
-  if (wanted('P5')) record('P5', 'cold pool of 2 ready', median(colds.map((cold) => cold.total_ms)), 'ms', 150, atMost,
-    `spawn ${round(median(colds.map((c) => c.spawn_ms)), 1)} · instantiate ${round(median(colds.map((c) => c.instantiate_ms)), 1)} · threads ${round(median(colds.map((c) => c.threads_ready_ms)), 1)} ms`);
 
   // ---- presets (P6, P7, P8)
   async function preset(name, fields) {
@@ -220,34 +229,38 @@ try {
       `clone ${at16('clone').toFixed(2)} ms, transfer ${at16('transfer').toFixed(2)} ms, shared ${at16('shared').toFixed(2)} ms`);
   }
 
-  figures.stream = {};
-  for (const mib of !wanted('P7') ? [] : quick ? [4] : [64, 256]) {
-    say(`streaming preset, ${mib} MiB`);
-    await preset('stream', { 'preset-mib': mib, 'preset-bandwidth': quick ? 64 : 256 });
-    const rows = Object.fromEntries((await datasets('stream-row')).map((row) => [row.mode, row]));
-    figures.stream[mib] = rows;
-    record('P7', `streaming ${mib} MiB: max UI-thread time per batch`, Number(rows.streamed.maxMainMs), 'ms', 10, atMost,
-      `first result ${Number(rows.streamed.firstResultMs).toFixed(0)} ms vs buffered ${Number(rows.buffered.firstResultMs).toFixed(0)} ms`);
-  }
-  const memories = Object.entries(figures.stream).map(([mib, rows]) => [mib, Number(rows.streamed.peakMemoryBytes) / 2 ** 20]);
-  if (memories.length === 0) {
-    // not wanted this time
-  } else if (memories.length > 1) {
-    const [[smallMib, small], [largeMib, large]] = memories;
-    record('P7', `streamed peak worker memory, ${largeMib} MiB ÷ ${smallMib} MiB body`, large / small, '×', 1, atMost,
-      `${small.toFixed(1)} MiB vs ${large.toFixed(1)} MiB (buffered ${largeMib} MiB: ${(Number(figures.stream[largeMib].buffered.peakMemoryBytes) / 2 ** 20).toFixed(1)} MiB)`);
-  } else {
-    record('P7', 'streamed peak worker memory (reported)', memories[0][1], 'MiB', null, atMost, 'quick mode: one size only');
+  if (wanted('P7')) {
+    figures.stream = {};
+    for (const mib of quick ? [4] : [64, 256]) {
+      say(`streaming preset, ${mib} MiB`);
+      await preset('stream', { 'preset-mib': mib, 'preset-bandwidth': quick ? 64 : 256 });
+      const rows = Object.fromEntries((await datasets('stream-row')).map((row) => [row.mode, row]));
+      figures.stream[mib] = rows;
+      record('P7', `streaming ${mib} MiB: max UI-thread time per batch`, Number(rows.streamed.maxMainMs), 'ms', 10, atMost,
+        `first result ${Number(rows.streamed.firstResultMs).toFixed(0)} ms vs buffered ${Number(rows.buffered.firstResultMs).toFixed(0)} ms`);
+    }
+    const memories = Object.entries(figures.stream).map(([mib, rows]) => [mib, Number(rows.streamed.peakMemoryBytes) / 2 ** 20]);
+    if (memories.length > 1) {
+      const [[smallMib, small], [largeMib, large]] = memories;
+      record('P7', `streamed peak worker memory, ${largeMib} MiB ÷ ${smallMib} MiB body`, large / small, '×', 1, atMost,
+        `${small.toFixed(1)} MiB vs ${large.toFixed(1)} MiB (buffered ${largeMib} MiB: ${(Number(figures.stream[largeMib].buffered.peakMemoryBytes) / 2 ** 20).toFixed(1)} MiB)`);
+    } else {
+      record('P7', 'streamed peak worker memory (reported)', memories[0][1], 'MiB', null, atMost, 'quick mode: one size only');
+    }
   }
 
   if (wanted('P8')) {
     // The scenario asks for ~100 ms of CPU per item: calibrate the sum-loop size on this machine first (one
     // task in the compute worker), instead of trusting the preset's default size to take that long here.
-    const PROBE = 100_000_000;
-    await page.goto(`${server.url}/?kernel=sum-loop&n=${PROBE}&t=1&modes=worker&r=3&autorun=1`);
-    const [probe] = await resultRows(page, 1, 120_000, 250);
-    const work = quick ? 10_000_000 : Math.round((100 / Number(probe.medianMs)) * PROBE);
-    say(`pipeline preset: sum-loop n=${work} per item (${probe.medianMs} ms for n=${PROBE})`);
+    // Quick mode runs a tiny fixed size instead.
+    let work = 10_000_000;
+    if (!quick) {
+      const PROBE = 100_000_000;
+      await page.goto(`${server.url}/?kernel=sum-loop&n=${PROBE}&t=1&modes=worker&r=3&autorun=1`);
+      const [probe] = await resultRows(page, 1, 120_000, 250);
+      work = Math.round((100 / Number(probe.medianMs)) * PROBE);
+      say(`pipeline preset: sum-loop n=${work} per item (${probe.medianMs} ms for n=${PROBE})`);
+    }
     await preset('pipeline', quick ? { 'preset-items': 4, 'preset-latency': 50, 'preset-work': work } : { 'preset-work': work });
     const pipeline = Object.fromEntries((await datasets('result-row')).map((row) => [row.mode, row]));
     figures.pipeline = { work_per_item: work, modes: pipeline };

@@ -272,13 +272,9 @@ pub fn HandoffPreset(
                 }
                 Ok(measured) => {
                     let (mut report, measured_points) = to_report(lab.next_report_id(), &measured);
-                    if stop.requested() {
-                        let mut reached: Vec<u64> = measured.iter().map(|entry| entry.bytes as u64).collect();
-                        reached.dedup();
-                        report
-                            .notes
-                            .insert(0, PresetStop::note(reached.len(), SIZES.len(), "sizes"));
-                    }
+                    let mut reached: Vec<u64> = measured.iter().map(|entry| entry.bytes as u64).collect();
+                    reached.dedup();
+                    stop.mark(&mut report, reached.len(), SIZES.len(), "sizes");
                     points.set(measured_points);
                     current.set(Some(report.clone()));
                     lab.record(report);

@@ -200,12 +200,8 @@ pub fn PipelinePreset(
                 current.set(Some(report.clone()));
             }
             report.notes = crate::report::verdict::pipeline_notes(&report);
-            if stop.requested() {
-                let done = report.modes.len();
-                report
-                    .notes
-                    .insert(0, PresetStop::note(done, PipelineMode::ALL.len(), "modes"));
-            }
+            let done = report.modes.len();
+            stop.mark(&mut report, done, PipelineMode::ALL.len(), "modes");
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());

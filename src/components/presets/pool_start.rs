@@ -36,6 +36,9 @@ fn empty_mode(mode: &str) -> ModeReport {
     }
 }
 
+/// The warm modes measured after the cold runs, against the page's own pool and worker.
+const WARM_MODES: [(&str, Mode); 2] = [("warm-pool", Mode::Pool), ("warm-worker", Mode::Worker)];
+
 /// One cold run: a fresh worker and pool, one job, then the worker is terminated. Returns the repeat and its
 /// start-up phases `(spawn, instantiate, threads ready)`.
 async fn cold_run(
@@ -191,7 +194,7 @@ pub fn PoolStartPreset(
                 }
             }
             report.modes.push(cold);
-            for (name, mode) in [("warm-pool", Mode::Pool), ("warm-worker", Mode::Worker)] {
+            for (name, mode) in WARM_MODES {
                 if stop.requested() {
                     break;
                 }
@@ -243,12 +246,9 @@ pub fn PoolStartPreset(
                 .collect();
             let medians: Vec<(&str, f64)> = medians.iter().map(|(mode, ms)| (mode.as_str(), *ms)).collect();
             report.notes = pool_start_notes(phase_medians, threads, &medians);
-            if stop.requested() {
-                let done = report.modes.iter().map(|mode| mode.repeats.len()).sum();
-                report
-                    .notes
-                    .insert(0, PresetStop::note(done, 3 * (repeats as usize + 1), "runs"));
-            }
+            let done = report.modes.iter().map(|mode| mode.repeats.len()).sum();
+            let total = (1 + WARM_MODES.len()) * (repeats as usize + 1);
+            stop.mark(&mut report, done, total, "runs");
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());

@@ -16,6 +16,10 @@ use crate::stream::StreamStats;
 use crate::timing::now_ms;
 use crate::worker::bridge::ComputeBridge;
 
+/// The modes in run order, streamed first: wasm memory never shrinks, so the buffered run's growth must not hide
+/// the streamed one.
+const MODES: [(bool, &str); 2] = [(true, "streamed"), (false, "buffered")];
+
 /// Bytes that arrived and bytes the worker has processed, live.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Progress {
@@ -189,8 +193,7 @@ pub fn StreamPreset(
         };
         current.set(Some(report.clone()));
         spawn_local(async move {
-            // Streamed first: wasm memory never shrinks, so the buffered run's growth must not hide the streamed one.
-            for (streamed, mode) in [(true, "streamed"), (false, "buffered")] {
+            for (streamed, mode) in MODES {
                 status.set(format!("{mode}…"));
                 after_next_paint().await;
                 freeze::begin();
@@ -264,11 +267,8 @@ pub fn StreamPreset(
                 .map(|row| (row.mode, row.first_result_ms, row.total_ms, row.peak_memory))
                 .collect();
             report.notes = crate::report::verdict::stream_notes(&findings);
-            if stop.requested() {
-                report
-                    .notes
-                    .insert(0, PresetStop::note(report.modes.len(), 2, "modes"));
-            }
+            let done = report.modes.len();
+            stop.mark(&mut report, done, MODES.len(), "modes");
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());

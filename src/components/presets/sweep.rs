@@ -232,12 +232,8 @@ pub fn SweepPreset(
             let fitted = amdahl_serial_fraction(&measured, cores);
             serial.set(fitted);
             report.notes = sweep_notes(&measured, cores, fitted);
-            if stop.requested() {
-                let done = report.modes.len();
-                report
-                    .notes
-                    .insert(0, PresetStop::note(done, counts.len(), "thread counts"));
-            }
+            let done = report.modes.len();
+            stop.mark(&mut report, done, counts.len(), "thread counts");
             current.set(Some(report.clone()));
             lab.record(report);
             status.set(String::new());
