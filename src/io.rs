@@ -1,11 +1,6 @@
 //! The I/O lab: the same N requests awaited one by one, all at once, at most k at a time, or raced.
 //! This module is pure (the scheduler is generic over the fetch function, so it is tested natively with fake
-//! requests); [`fetch`] performs real requests through the browser.
-
-#[cfg(target_arch = "wasm32")]
-pub mod fetch;
-#[cfg(target_arch = "wasm32")]
-pub mod lab;
+//! requests); [`crate::page::fetch`] performs real requests through the browser.
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};

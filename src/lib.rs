@@ -16,15 +16,7 @@ pub mod state;
 pub mod stream;
 
 #[cfg(target_arch = "wasm32")]
-pub mod app;
-#[cfg(target_arch = "wasm32")]
-pub mod bench;
-#[cfg(target_arch = "wasm32")]
-pub mod components;
-#[cfg(target_arch = "wasm32")]
-pub mod freeze;
-#[cfg(target_arch = "wasm32")]
-pub mod runner;
+pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod timing;
 #[cfg(target_arch = "wasm32")]
@@ -47,6 +39,6 @@ pub fn start() {
         return;
     }
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
-    app::mark("lanes-mounted");
+    leptos::mount::mount_to_body(page::app::App);
+    page::app::mark("lanes-mounted");
 }

@@ -6,6 +6,23 @@ use serde::{Deserialize, Serialize};
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::stream::StreamStats;
 
+/// The property of the ready handshake that carries the page's view of the shared words.
+pub const SHARED_KEY: &str = "shared";
+/// Index of the stop word in the shared view: jobs with an id up to its value are stopped.
+pub const STOP_WORD: u32 = 0;
+/// Index of the heartbeat word in the shared view: bumped at every stop-flag check.
+pub const HEARTBEAT_WORD: u32 = 1;
+
+/// Converts a protocol value to JS the way both sides expect: 64-bit numbers as `BigInt`, so a wrapping `u64`
+/// sum never loses bits.
+///
+/// # Errors
+/// When serde cannot represent the value in JS.
+#[cfg(target_arch = "wasm32")]
+pub fn to_js<T: Serialize>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true))
+}
+
 /// A job identifier, unique per bridge, that matches a response to its request.
 pub type JobId = u32;
 

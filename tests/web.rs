@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
-use lanes::components::results_table::ResultsTable;
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
+use lanes::page::components::results_table::ResultsTable;
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
@@ -117,7 +117,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
 
 #[wasm_bindgen_test]
 fn dropping_the_abort_guard_aborts_its_signal() {
-    let guard = lanes::io::fetch::AbortGuard::new().unwrap();
+    let guard = lanes::page::fetch::AbortGuard::new().unwrap();
     let signal = guard.signal();
     assert!(!signal.aborted());
     drop(guard);
@@ -126,13 +126,14 @@ fn dropping_the_abort_guard_aborts_its_signal() {
 
 #[wasm_bindgen_test]
 async fn the_fetch_wrapper_maps_every_outcome() {
-    use lanes::io::fetch::fetch_timed;
+    use lanes::page::fetch::fetch_timed;
     // The test server serves the crate root.
     let fetched = fetch_timed("Cargo.toml", 10_000).await.unwrap();
     assert_eq!(fetched.status, 200);
     assert!(fetched.bytes > 100);
     assert!(fetched.end_ms >= fetched.headers_ms);
-    let kind = |result: Result<lanes::io::fetch::Fetched, lanes::io::FetchError>| result.unwrap_err().kind();
+    let kind =
+        |result: Result<lanes::page::fetch::Fetched, lanes::io::FetchError>| result.unwrap_err().kind();
     assert_eq!(kind(fetch_timed("no-such-file.txt", 10_000).await), "http");
     assert_eq!(
         kind(fetch_timed("javascript:alert(1)", 10_000).await),

@@ -7,17 +7,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::kernels::{self, Context, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId};
+use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, to_js};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
-
-/// Serialises a response the way both sides expect: 64-bit integers as `BigInt`, structs as plain objects.
-pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true))
-}
-
-/// The property of the ready handshake that carries the view of the shared words.
-pub(crate) const SHARED_KEY: &str = "shared";
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     let sent = to_js(response).map_err(JsValue::from).and_then(|message| {
@@ -50,10 +42,10 @@ fn image_buffer(message: &JsValue) -> Option<js_sys::ArrayBuffer> {
 /// a kernel).
 #[repr(C)]
 struct SharedWords {
-    /// Jobs with an id up to this one are stopped (index [`STOP_WORD`]).
+    /// Jobs with an id up to this one are stopped (index [`crate::protocol::STOP_WORD`]).
     stop_up_to: AtomicI32,
     /// Bumped at every stop-flag check, i.e. every few milliseconds while a kernel runs (index
-    /// [`HEARTBEAT_WORD`]): the page's watchdog reads it to tell a long job from a hung worker.
+    /// [`crate::protocol::HEARTBEAT_WORD`]): the page's watchdog reads it to tell a long job from a hung worker.
     heartbeat: AtomicI32,
 }
 
@@ -61,11 +53,6 @@ static SHARED: SharedWords = SharedWords {
     stop_up_to: AtomicI32::new(0),
     heartbeat: AtomicI32::new(0),
 };
-
-/// Index of the stop word in the shared view.
-pub(crate) const STOP_WORD: u32 = 0;
-/// Index of the heartbeat word in the shared view.
-pub(crate) const HEARTBEAT_WORD: u32 = 1;
 
 /// A view of [`SHARED`] for the page. `None` when this instance's memory is not shared.
 fn shared_view() -> Option<js_sys::Int32Array> {

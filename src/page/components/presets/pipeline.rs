@@ -9,16 +9,16 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, ServiceState, after_next_paint};
-use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
-use crate::io::fetch::fetch_timed;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
+use crate::page::app::{Lab, ServiceState, after_next_paint};
+use crate::page::bridge::ComputeBridge;
+use crate::page::components::presets::{PresetStop, autorun_once, number_field, run_controls};
+use crate::page::components::results_table::ResultsTable;
+use crate::page::fetch::fetch_timed;
+use crate::page::freeze;
 use crate::pipeline::{PipelineMode, run_pipeline};
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
 use crate::timing::now_ms;
-use crate::worker::bridge::ComputeBridge;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Plan {

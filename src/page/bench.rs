@@ -4,9 +4,9 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::page::bridge::ComputeBridge;
 use crate::report::stats::Summary;
 use crate::timing::now_ms;
-use crate::worker::bridge::ComputeBridge;
 
 /// One cold start followed by warm round trips, all in milliseconds.
 #[derive(Clone, Debug, PartialEq, Serialize)]

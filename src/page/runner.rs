@@ -3,9 +3,9 @@
 
 use crate::kernels::{self, KernelOutput, KernelSpec, Strategy};
 use crate::modes::Mode;
+use crate::page::bridge::{ComputeBridge, WorkerError};
 use crate::report::{Lane, Span};
 use crate::timing::now_ms;
-use crate::worker::bridge::{ComputeBridge, WorkerError};
 
 /// One mode's measured run.
 #[derive(Clone, Debug, PartialEq)]

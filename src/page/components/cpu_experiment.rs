@@ -5,16 +5,16 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use crate::app::{Lab, PoolState, after_next_paint};
-use crate::components::kernel_inputs::kernel_inputs;
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
+use crate::page::app::{Lab, PoolState, after_next_paint};
+use crate::page::bridge::WorkerError;
+use crate::page::components::kernel_inputs::kernel_inputs;
+use crate::page::components::results_table::ResultsTable;
+use crate::page::freeze;
+use crate::page::runner::{RunError, run_mode};
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat};
-use crate::runner::{RunError, run_mode};
 use crate::state::{self, CpuSettings, MAX_REPEATS};
-use crate::worker::bridge::WorkerError;
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
@@ -216,7 +216,7 @@ pub fn CpuExperiment(
             return;
         }
         stop_requested.set(true);
-        crate::app::stop_compute(lab);
+        crate::page::app::stop_compute(lab);
     };
 
     // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).

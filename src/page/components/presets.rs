@@ -15,9 +15,9 @@ use futures::channel::oneshot;
 use futures::future::{Either, select};
 use leptos::prelude::*;
 
-use crate::app::Lab;
-use crate::components::kernel_inputs::kernel_inputs;
 use crate::kernels::KernelSpec;
+use crate::page::app::Lab;
+use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::report::ExperimentReport;
 use crate::state::{self, Preset};
 
@@ -130,7 +130,7 @@ impl PresetStop {
                 controller.abort();
             }
         });
-        crate::app::stop_compute(lab);
+        crate::page::app::stop_compute(lab);
     }
 
     /// Runs `step` to its end, or until Stop is pressed: `None` then, and `step` is dropped.

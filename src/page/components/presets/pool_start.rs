@@ -5,18 +5,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, after_next_paint};
-use crate::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
 use crate::modes::Mode;
+use crate::page::app::{Lab, after_next_paint};
+use crate::page::bridge::ComputeBridge;
+use crate::page::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
+use crate::page::components::results_table::ResultsTable;
+use crate::page::freeze;
+use crate::page::runner::run_mode;
 use crate::report::stats::Summary;
 use crate::report::verdict::pool_start_notes;
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
-use crate::runner::run_mode;
 use crate::timing::now_ms;
-use crate::worker::bridge::ComputeBridge;
 
 /// The lesson's example: four chunks, one item each — about a millisecond of work.
 const LESSON_SPEC: KernelSpec = KernelSpec {

@@ -4,17 +4,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, after_next_paint};
 use crate::charts::{LinearScale, nice_ticks};
-use crate::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
 use crate::kernels::{Kernel, KernelSpec, Strategy};
+use crate::page::app::{Lab, after_next_paint};
+use crate::page::bridge::ComputeBridge;
+use crate::page::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
+use crate::page::components::results_table::ResultsTable;
+use crate::page::freeze;
 use crate::report::stats::{amdahl_serial_fraction, amdahl_time};
 use crate::report::verdict::sweep_notes;
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
 use crate::timing::now_ms;
-use crate::worker::bridge::ComputeBridge;
 
 /// The thread counts swept: 1..=cores, then cores + 1 and 2 × cores.
 pub fn thread_counts(cores: u32) -> Vec<u32> {

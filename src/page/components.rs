@@ -1,4 +1,4 @@
-//! UI components (UI thread). They draw state; the work happens in [`crate::runner`] and the worker.
+//! UI components (UI thread). They draw state; the work happens in [`crate::page::runner`] and the worker.
 
 pub mod cpu_experiment;
 pub mod debug_panel;

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::app::{Lab, after_next_paint};
-use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
+use crate::page::app::{Lab, after_next_paint};
+use crate::page::components::presets::{PresetStop, autorun_once, number_field, run_controls};
+use crate::page::components::results_table::ResultsTable;
+use crate::page::freeze;
 use crate::report::stats::Summary;
 use crate::report::verdict::{HandoffPoint, handoff_notes};
 use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, Span};

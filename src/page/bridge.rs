@@ -11,10 +11,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId};
+use crate::protocol::{
+    ComputeRequest, ComputeResponse, Fault, HEARTBEAT_WORD, JobId, SHARED_KEY, STOP_WORD, to_js,
+};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
-use crate::worker::host::{HEARTBEAT_WORD, SHARED_KEY, STOP_WORD, to_js};
 
 #[wasm_bindgen]
 extern "C" {

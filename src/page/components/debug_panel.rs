@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::Lab;
+use crate::page::app::Lab;
+use crate::page::bridge::WATCHDOG_MS;
 use crate::protocol::Fault;
-use crate::worker::bridge::WATCHDOG_MS;
 
 /// What each fault does, in the panel's words.
 fn describe(fault: Fault) -> String {

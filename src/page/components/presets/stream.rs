@@ -6,15 +6,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, ServiceState, after_next_paint};
-use crate::components::presets::{PresetStop, autorun_once, number_field, run_controls};
-use crate::components::results_table::ResultsTable;
-use crate::freeze;
-use crate::io::fetch::{fetch_whole_body, open_body};
+use crate::page::app::{Lab, ServiceState, after_next_paint};
+use crate::page::bridge::ComputeBridge;
+use crate::page::components::presets::{PresetStop, autorun_once, number_field, run_controls};
+use crate::page::components::results_table::ResultsTable;
+use crate::page::fetch::{fetch_whole_body, open_body};
+use crate::page::freeze;
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
-use crate::worker::bridge::ComputeBridge;
 
 /// The modes in run order, streamed first: wasm memory never shrinks, so the buffered run's growth must not hide
 /// the streamed one.

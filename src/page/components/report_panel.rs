@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::app::Lab;
-use crate::components::timeline::Timeline;
+use crate::page::app::Lab;
+use crate::page::components::timeline::Timeline;
 use crate::report::export::{to_csv, to_json, to_trace};
 use crate::report::verdict::verdict;
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport};
@@ -124,7 +124,7 @@ fn History() -> impl IntoView {
                         <p class="hint" data-testid="history-dropped" data-count=dropped.to_string()>
                             {format!(
                                 "{dropped} older runs were dropped: the history keeps the last {}.",
-                                crate::app::HISTORY_LIMIT,
+                                crate::page::app::HISTORY_LIMIT,
                             )}
                         </p>
                     }

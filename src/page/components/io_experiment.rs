@@ -4,10 +4,10 @@ use futures::future::{AbortHandle, abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Lab, ServiceState, after_next_paint};
-use crate::freeze;
-use crate::io::fetch::{fetch_timed, resolve};
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target, schedule, summarize};
+use crate::page::app::{Lab, ServiceState, after_next_paint};
+use crate::page::fetch::{fetch_timed, resolve};
+use crate::page::freeze;
 use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, Span};
 use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
@@ -91,7 +91,7 @@ impl RowTracker {
         });
     }
 
-    fn finish(mut self, outcome: &Result<crate::io::fetch::Fetched, FetchError>) {
+    fn finish(mut self, outcome: &Result<crate::page::fetch::Fetched, FetchError>) {
         self.finished = true;
         let end_ms = now_ms();
         self.update(|record| match outcome {

@@ -6,15 +6,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::components::cpu_experiment::CpuExperiment;
-use crate::components::debug_panel::DebugPanel;
-use crate::components::env_panel::EnvPanel;
-use crate::components::io_experiment::IoExperiment;
-use crate::components::presets::PresetPanel;
-use crate::components::report_panel::ReportPanel;
+use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
+use crate::page::components::cpu_experiment::CpuExperiment;
+use crate::page::components::debug_panel::DebugPanel;
+use crate::page::components::env_panel::EnvPanel;
+use crate::page::components::io_experiment::IoExperiment;
+use crate::page::components::presets::PresetPanel;
+use crate::page::components::report_panel::ReportPanel;
 use crate::report::ExperimentReport;
 use crate::state::{self, Experiment};
-use crate::worker::bridge::{ComputeBridge, PoolInfo, WorkerError};
 
 /// What the browser offers, read once at start-up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -197,11 +197,11 @@ pub fn App() -> impl IntoView {
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
     };
-    crate::freeze::install();
+    crate::page::freeze::install();
     provide_context(lab);
     start_pool(lab);
     spawn_local(async move {
-        lab.lab_endpoint.set(match crate::io::lab::start().await {
+        lab.lab_endpoint.set(match crate::page::lab::start().await {
             Ok(()) => ServiceState::Ready,
             Err(reason) => ServiceState::Unavailable(reason),
         });

@@ -1,0 +1,12 @@
+//! Everything that runs on the page's UI thread: the app and its context, the compute worker's bridge, HTTP,
+//! the freeze meter and the measurement guard, the experiments' and presets' run loops, and the views.
+//! Nothing here runs in the compute worker or a pool thread (see [`crate::worker`]).
+
+pub mod app;
+pub mod bench;
+pub mod bridge;
+pub mod components;
+pub mod fetch;
+pub mod freeze;
+pub mod lab;
+pub mod runner;
