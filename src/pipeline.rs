@@ -10,7 +10,7 @@ use futures::channel::mpsc;
 use crate::io::{IoMode, schedule};
 
 /// How fetching and processing are arranged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PipelineMode {
     /// Fetch item i, process it, then item i + 1.
     Sequential,

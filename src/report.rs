@@ -3,10 +3,13 @@
 //! functions, tested natively; the components only draw them.
 
 pub mod export;
+pub mod mode;
 pub mod stats;
 pub mod verdict;
 
 use serde::{Deserialize, Serialize};
+
+pub use mode::{HandoffMethod, ReportMode, StreamMode};
 
 /// The version of the JSON export's schema (see `export::to_json`).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -112,8 +115,8 @@ impl Repeat {
 /// One mode's repeats and its answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModeReport {
-    /// The mode's `data-mode` id (`main`, `pool`, `io-concurrent`, ...).
-    pub mode: String,
+    /// What the row measured; its id (`main`, `pool`, `io-concurrent`, ...) is `data-mode`.
+    pub mode: ReportMode,
     /// The repeats, warm-up first.
     pub repeats: Vec<Repeat>,
     /// The answer (kernel value, or `ok/failed` for I/O); identical across CPU modes.

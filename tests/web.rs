@@ -48,7 +48,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
         },
     };
     let mode = |name: &str, walls: &[f64]| ModeReport {
-        mode: name.to_owned(),
+        mode: name.parse().unwrap(),
         repeats: std::iter::once(repeat(99.0, true))
             .chain(walls.iter().map(|wall| repeat(*wall, false)))
             .collect(),

@@ -68,7 +68,7 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
                     csv.push_str(&format!(
                         "{},{kind},{},{repeat_index},{},{},{},{:.3},{:.3}\n",
                         report.id,
-                        csv_field(&mode.mode),
+                        csv_field(&mode.mode.id()),
                         repeat.warmup,
                         span.lane.id(),
                         csv_field(&span.name),
@@ -157,7 +157,7 @@ mod tests {
             ideal_speedup: 2.0,
             notes: Vec::new(),
             modes: vec![ModeReport {
-                mode: "pool".to_owned(),
+                mode: crate::report::ReportMode::Cpu(crate::modes::Mode::Pool),
                 repeats: vec![Repeat {
                     warmup: false,
                     cancelled: false,

@@ -1,15 +1,18 @@
 //! The verdict: a few sentences computed from the measurements. Every sentence quotes numbers from the report;
 //! a sentence whose numbers are missing is left out rather than guessed.
 
-use super::{ExperimentKind, ExperimentReport, ModeReport};
+use super::{ExperimentKind, ExperimentReport, ModeReport, ReportMode};
+use crate::io::IoMode;
+use crate::modes::Mode;
+use crate::pipeline::PipelineMode;
 
-fn median(report: &ExperimentReport, mode: &str) -> Option<f64> {
+fn median(report: &ExperimentReport, mode: ReportMode) -> Option<f64> {
     find(report, mode)
         .and_then(ModeReport::summary)
         .map(|summary| summary.median)
 }
 
-fn find<'a>(report: &'a ExperimentReport, mode: &str) -> Option<&'a ModeReport> {
+fn find(report: &ExperimentReport, mode: ReportMode) -> Option<&ModeReport> {
     report
         .modes
         .iter()
@@ -18,28 +21,31 @@ fn find<'a>(report: &'a ExperimentReport, mode: &str) -> Option<&'a ModeReport> 
 
 /// The verdict on one experiment.
 pub fn verdict(report: &ExperimentReport) -> Vec<String> {
-    let measured: Vec<(&str, f64)> = report
+    let measured: Vec<(String, f64)> = report
         .modes
         .iter()
         .filter(|mode| mode.error.is_none())
-        .filter_map(|mode| mode.summary().map(|summary| (mode.mode.as_str(), summary.median)))
+        .filter_map(|mode| mode.summary().map(|summary| (mode.mode.id(), summary.median)))
         .collect();
     let mut sentences = Vec::new();
-    let failed: Vec<&str> = report
+    let failed: Vec<String> = report
         .modes
         .iter()
         .filter(|mode| mode.error.is_some())
-        .map(|mode| mode.mode.as_str())
+        .map(|mode| mode.mode.id())
         .collect();
     if !failed.is_empty() {
         sentences.push(format!("{} could not run; see its row.", failed.join(", ")));
     }
     // Nothing measured (every mode failed, or a stopped run): no comparison, but the notes still count.
-    if let Some(&(fastest, fastest_ms)) = measured.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
-        let &(slowest, slowest_ms) = measured
-            .iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or(&(fastest, fastest_ms));
+    if let Some((fastest, fastest_ms)) = measured.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+        let (fastest_ms, (slowest, slowest_ms)) = (
+            *fastest_ms,
+            measured
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or((fastest, *fastest_ms), |(mode, ms)| (mode, *ms)),
+        );
         if measured.len() > 1 && fastest_ms > 0.0 {
             sentences.push(format!(
                 "{fastest} won: median {fastest_ms:.1} ms, {:.2}× faster than {slowest} ({slowest_ms:.1} ms).",
@@ -137,12 +143,12 @@ pub fn sweep_notes(points: &[(u32, f64)], cores: u32, serial: Option<f64>) -> Ve
 
 /// The pipeline's findings: how much overlapping fetches with processing saved.
 pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
-    let wall = |mode: &str| {
+    let wall = |mode: ReportMode| {
         find(report, mode)
             .and_then(ModeReport::summary)
             .map(|summary| summary.median)
     };
-    let busy = |mode: &str, lane: fn(&super::Lane) -> bool| {
+    let busy = |mode: ReportMode, lane: fn(&super::Lane) -> bool| {
         find(report, mode)
             .and_then(ModeReport::shown_repeat)
             .map(|repeat| {
@@ -155,8 +161,10 @@ pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
             })
     };
     let mut notes = Vec::new();
-    if let (Some(two_phase), Some(pipelined)) = (wall("fetch-then-process"), wall("pipelined"))
-        && pipelined > 0.0
+    if let (Some(two_phase), Some(pipelined)) = (
+        wall(ReportMode::Pipeline(PipelineMode::FetchThenProcess)),
+        wall(ReportMode::Pipeline(PipelineMode::Pipelined)),
+    ) && pipelined > 0.0
     {
         notes.push(format!(
             "Pipelined took {pipelined:.0} ms against {two_phase:.0} ms for fetch-then-process ({:.2}×): the \
@@ -165,8 +173,10 @@ pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
         ));
     }
     if let (Some(sequential), Some(cpu)) = (
-        wall("sequential"),
-        busy("sequential", |lane| *lane == super::Lane::Worker),
+        wall(ReportMode::Pipeline(PipelineMode::Sequential)),
+        busy(ReportMode::Pipeline(PipelineMode::Sequential), |lane| {
+            *lane == super::Lane::Worker
+        }),
     ) {
         notes.push(format!(
             "Sequentially, {sequential:.0} ms passed of which only {cpu:.0} ms was computing: the rest was \
@@ -177,12 +187,13 @@ pub fn pipeline_notes(report: &ExperimentReport) -> Vec<String> {
 }
 
 /// The streaming preset's findings from `(mode, first result ms, total ms, peak worker memory bytes)`.
-pub fn stream_notes(modes: &[(&str, f64, f64, f64)]) -> Vec<String> {
-    let find = |name: &str| modes.iter().find(|(mode, ..)| *mode == name);
+pub fn stream_notes(modes: &[(super::StreamMode, f64, f64, f64)]) -> Vec<String> {
+    let find = |name: super::StreamMode| modes.iter().find(|(mode, ..)| *mode == name);
     let mut notes = Vec::new();
-    if let (Some(&(_, first, total, memory)), Some(&(_, buffered_first, buffered_total, buffered_memory))) =
-        (find("streamed"), find("buffered"))
-    {
+    if let (Some(&(_, first, total, memory)), Some(&(_, buffered_first, buffered_total, buffered_memory))) = (
+        find(super::StreamMode::Streamed),
+        find(super::StreamMode::Buffered),
+    ) {
         notes.push(format!(
             "Streamed, the first result came after {first:.0} ms; buffered, after {buffered_first:.0} ms — the \
              whole body had to arrive first. Totals: {total:.0} vs {buffered_total:.0} ms."
@@ -240,12 +251,14 @@ pub fn handoff_notes(points: &[HandoffPoint<'_>]) -> Vec<String> {
 
 fn cpu_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
     let ideal = report.ideal_speedup;
-    let sequential = median(report, "worker")
+    let sequential = median(report, ReportMode::Cpu(Mode::Worker))
         .map(|ms| ("worker", ms))
-        .or_else(|| median(report, "main").map(|ms| ("main", ms)));
-    if let (Some((base_mode, base_ms)), Some(pool_ms), Some(pool)) =
-        (sequential, median(report, "pool"), find(report, "pool"))
-        && pool_ms > 0.0
+        .or_else(|| median(report, ReportMode::Cpu(Mode::Main)).map(|ms| ("main", ms)));
+    if let (Some((base_mode, base_ms)), Some(pool_ms), Some(pool)) = (
+        sequential,
+        median(report, ReportMode::Cpu(Mode::Pool)),
+        find(report, ReportMode::Cpu(Mode::Pool)),
+    ) && pool_ms > 0.0
     {
         let speedup = base_ms / pool_ms;
         let efficiency = 100.0 * speedup / ideal.max(1.0);
@@ -270,7 +283,10 @@ fn cpu_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
             sentences.extend(what_ate_the_difference(pool, ideal));
         }
     }
-    if let (Some(main_ms), Some(worker_ms)) = (median(report, "main"), median(report, "worker")) {
+    if let (Some(main_ms), Some(worker_ms)) = (
+        median(report, ReportMode::Cpu(Mode::Main)),
+        median(report, ReportMode::Cpu(Mode::Worker)),
+    ) {
         sentences.push(format!(
             "worker and main ran the same sequential code ({worker_ms:.1} vs {main_ms:.1} ms); the difference, \
              {:.1} ms, is the hand-off to the worker and back.",
@@ -332,9 +348,9 @@ fn what_ate_the_difference(pool: &ModeReport, ideal: f64) -> Vec<String> {
 }
 
 fn io_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
-    let single = median(report, "io-single");
-    let sequential = median(report, "io-sequential");
-    let concurrent = median(report, "io-concurrent");
+    let single = median(report, ReportMode::Io(IoMode::Single));
+    let sequential = median(report, ReportMode::Io(IoMode::Sequential));
+    let concurrent = median(report, ReportMode::Io(IoMode::Concurrent));
     let n = report.ideal_speedup;
     if let (Some(sequential), Some(concurrent)) = (sequential, concurrent)
         && concurrent > 0.0
@@ -365,7 +381,7 @@ fn io_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
 }
 
 fn freeze_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
-    if let Some(main) = find(report, "main") {
+    if let Some(main) = find(report, ReportMode::Cpu(Mode::Main)) {
         let freeze = main.worst_freeze();
         sentences.push(format!(
             "main froze the page for {:.0} ms (longest frame gap {:.0} ms): nothing on the page could respond \
@@ -376,14 +392,16 @@ fn freeze_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
     let others: Vec<&ModeReport> = report
         .modes
         .iter()
-        .filter(|mode| mode.mode != "main" && mode.error.is_none() && !mode.repeats.is_empty())
+        .filter(|mode| {
+            mode.mode != ReportMode::Cpu(Mode::Main) && mode.error.is_none() && !mode.repeats.is_empty()
+        })
         .collect();
     if !others.is_empty() {
         let worst = others
             .iter()
             .map(|mode| mode.worst_freeze().max_frame_gap_ms)
             .fold(0.0, f64::max);
-        let names: Vec<&str> = others.iter().map(|mode| mode.mode.as_str()).collect();
+        let names: Vec<String> = others.iter().map(|mode| mode.mode.id()).collect();
         if worst <= super::stats::FROZEN_FRAME_MS {
             sentences.push(format!(
                 "{} kept the page responsive: longest frame gap {worst:.0} ms.",
@@ -406,7 +424,7 @@ mod tests {
 
     fn mode(name: &str, walls: &[f64], gap: f64, lanes: &[Lane]) -> ModeReport {
         ModeReport {
-            mode: name.to_owned(),
+            mode: name.parse().unwrap(),
             repeats: walls
                 .iter()
                 .map(|&wall| Repeat {

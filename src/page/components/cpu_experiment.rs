@@ -13,7 +13,7 @@ use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::freeze;
 use crate::page::runner::{RunError, run_mode};
-use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat};
+use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat, ReportMode};
 use crate::state::{self, CpuSettings, MAX_REPEATS};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
@@ -122,7 +122,7 @@ pub fn CpuExperiment(
                     break;
                 }
                 let mut mode_report = ModeReport {
-                    mode: mode.id().to_owned(),
+                    mode: ReportMode::Cpu(mode),
                     repeats: Vec::new(),
                     result: String::new(),
                     threads_used: 0,

@@ -8,7 +8,9 @@ use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target, sche
 use crate::page::app::{Lab, ServiceState, after_next_paint};
 use crate::page::fetch::{fetch_timed, resolve};
 use crate::page::freeze;
-use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, Span};
+use crate::report::{
+    ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, ReportMode, Span,
+};
 use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
 
@@ -161,7 +163,7 @@ fn to_report(
     let modes = summaries
         .iter()
         .map(|(summary, freeze)| ModeReport {
-            mode: summary.mode.row_id(),
+            mode: ReportMode::Io(summary.mode),
             repeats: vec![Repeat {
                 warmup: false,
                 cancelled: false,

@@ -9,7 +9,7 @@ use crate::page::app::Lab;
 use crate::page::components::timeline::Timeline;
 use crate::report::export::{to_csv, to_json, to_trace};
 use crate::report::verdict::verdict;
-use crate::report::{ExperimentKind, ExperimentReport, ModeReport};
+use crate::report::{ExperimentKind, ExperimentReport, ModeReport, ReportMode};
 
 #[wasm_bindgen(module = "/www/perfetto.js")]
 extern "C" {
@@ -38,7 +38,7 @@ fn medians(report: &ExperimentReport) -> Vec<(String, Option<f64>)> {
     report
         .modes
         .iter()
-        .map(|mode| (mode.mode.clone(), mode.summary().map(|summary| summary.median)))
+        .map(|mode| (mode.mode.id(), mode.summary().map(|summary| summary.median)))
         .collect()
 }
 
@@ -186,13 +186,13 @@ fn History() -> impl IntoView {
         {move || {
             compared()
                 .map(|(left, right)| {
-                    let mut modes: Vec<String> = left.modes.iter().map(|mode| mode.mode.clone()).collect();
+                    let mut modes: Vec<ReportMode> = left.modes.iter().map(|mode| mode.mode).collect();
                     for mode in &right.modes {
                         if !modes.contains(&mode.mode) {
-                            modes.push(mode.mode.clone());
+                            modes.push(mode.mode);
                         }
                     }
-                    let cell = |report: &ExperimentReport, mode: &str| {
+                    let cell = |report: &ExperimentReport, mode: ReportMode| {
                         report
                             .modes
                             .iter()
@@ -217,9 +217,9 @@ fn History() -> impl IntoView {
                                     .map(|mode| {
                                         view! {
                                             <tr>
-                                                <td>{mode.clone()}</td>
-                                                <td>{cell(&left, mode)}</td>
-                                                <td>{cell(&right, mode)}</td>
+                                                <td>{mode.id()}</td>
+                                                <td>{cell(&left, *mode)}</td>
+                                                <td>{cell(&right, *mode)}</td>
                                             </tr>
                                         }
                                     })

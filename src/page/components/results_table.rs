@@ -25,11 +25,11 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             (None, None) => ("error", "no measured run".to_owned()),
         };
         let error_attribute = mode.error.clone();
-        let name = mode.mode.clone();
+        let name = mode.mode.id();
         return view! {
             <tr
                 data-testid="result-row"
-                data-mode=mode.mode
+                data-mode=mode.mode.id()
                 data-error=error_attribute
                 data-cancelled=cancelled.to_string()
             >
@@ -45,7 +45,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
     } else {
         ""
     };
-    let name = mode.mode.clone();
+    let name = mode.mode.id();
     let speedup = if summary.median > 0.0 {
         slowest_ms / summary.median
     } else {
@@ -61,7 +61,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
     view! {
         <tr
             data-testid="result-row"
-            data-mode=mode.mode.clone()
+            data-mode=mode.mode.id()
             data-wall-ms=format!("{:.3}", summary.median)
             data-median-ms=format!("{:.3}", summary.median)
             data-min-ms=format!("{:.3}", summary.min)

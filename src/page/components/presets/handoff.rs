@@ -13,7 +13,10 @@ use crate::page::components::results_table::ResultsTable;
 use crate::page::freeze;
 use crate::report::stats::Summary;
 use crate::report::verdict::{HandoffPoint, handoff_notes};
-use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, Span};
+use crate::report::{
+    ExperimentKind, ExperimentReport, FreezeReading, HandoffMethod, Lane, ModeReport, Repeat, ReportMode,
+    Span,
+};
 
 #[wasm_bindgen(module = "/www/handoff.js")]
 extern "C" {
@@ -98,7 +101,8 @@ fn to_report(id: u32, measured: &[Measured]) -> (ExperimentReport, Vec<Point>) {
                 .iter()
                 .find(|entry| entry.method == *method && entry.bytes as u64 == largest);
             ModeReport {
-                mode: (*method).to_owned(),
+                mode: HandoffMethod::from_id(method)
+                    .map_or(ReportMode::Handoff(HandoffMethod::Clone), ReportMode::Handoff),
                 repeats: at_largest
                     .map(|entry| {
                         entry

@@ -17,7 +17,7 @@ use crate::page::components::results_table::ResultsTable;
 use crate::page::fetch::fetch_timed;
 use crate::page::freeze;
 use crate::pipeline::{PipelineMode, run_pipeline};
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
+use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span};
 use crate::timing::now_ms;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,7 +171,7 @@ pub fn PipelinePreset(
                 after_next_paint().await;
                 let freeze = freeze::end();
                 let mut mode_report = ModeReport {
-                    mode: mode.id().to_owned(),
+                    mode: ReportMode::Pipeline(mode),
                     repeats: Vec::new(),
                     result: String::new(),
                     threads_used: 1,

@@ -15,7 +15,7 @@ use crate::page::freeze;
 use crate::page::runner::run_mode;
 use crate::report::stats::Summary;
 use crate::report::verdict::pool_start_notes;
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
+use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span};
 use crate::timing::now_ms;
 
 /// The lesson's example: four chunks, one item each — about a millisecond of work.
@@ -25,9 +25,9 @@ const LESSON_SPEC: KernelSpec = KernelSpec {
     tasks: 2,
 };
 
-fn empty_mode(mode: &str) -> ModeReport {
+fn empty_mode(mode: ReportMode) -> ModeReport {
     ModeReport {
-        mode: mode.to_owned(),
+        mode,
         repeats: Vec::new(),
         result: String::new(),
         threads_used: 0,
@@ -37,7 +37,10 @@ fn empty_mode(mode: &str) -> ModeReport {
 }
 
 /// The warm modes measured after the cold runs, against the page's own pool and worker.
-const WARM_MODES: [(&str, Mode); 2] = [("warm-pool", Mode::Pool), ("warm-worker", Mode::Worker)];
+const WARM_MODES: [(ReportMode, Mode); 2] = [
+    (ReportMode::WarmPool, Mode::Pool),
+    (ReportMode::WarmWorker, Mode::Worker),
+];
 
 /// One cold run: a fresh worker and pool, one job, then the worker is terminated. Returns the repeat and its
 /// start-up phases `(spawn, instantiate, threads ready)`.
@@ -168,7 +171,7 @@ pub fn PoolStartPreset(
         };
         spawn_local(async move {
             let bridge = lab.bridge.get_value();
-            let mut cold = empty_mode("cold-pool");
+            let mut cold = empty_mode(ReportMode::ColdPool);
             let mut phases = Vec::new();
             for repeat in 0..=repeats {
                 status.set(format!("cold pool, run {repeat} of {repeats}…"));
@@ -242,7 +245,7 @@ pub fn PoolStartPreset(
             let medians: Vec<(String, f64)> = report
                 .modes
                 .iter()
-                .filter_map(|mode| mode.summary().map(|summary| (mode.mode.clone(), summary.median)))
+                .filter_map(|mode| mode.summary().map(|summary| (mode.mode.id(), summary.median)))
                 .collect();
             let medians: Vec<(&str, f64)> = medians.iter().map(|(mode, ms)| (mode.as_str(), *ms)).collect();
             report.notes = pool_start_notes(phase_medians, threads, &medians);

@@ -12,13 +12,15 @@ use crate::page::components::presets::{PresetStop, autorun_once, number_field, r
 use crate::page::components::results_table::ResultsTable;
 use crate::page::fetch::{fetch_whole_body, open_body};
 use crate::page::freeze;
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
+use crate::report::{
+    ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span, StreamMode,
+};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
 
 /// The modes in run order, streamed first: wasm memory never shrinks, so the buffered run's growth must not hide
 /// the streamed one.
-const MODES: [(bool, &str); 2] = [(true, "streamed"), (false, "buffered")];
+const MODES: [(bool, StreamMode); 2] = [(true, StreamMode::Streamed), (false, StreamMode::Buffered)];
 
 /// Bytes that arrived and bytes the worker has processed, live.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -30,7 +32,7 @@ struct Progress {
 /// One mode's figures, for the table under the progress bar.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct StreamRow {
-    mode: &'static str,
+    mode: StreamMode,
     first_result_ms: f64,
     total_ms: f64,
     max_main_ms: f64,
@@ -216,7 +218,7 @@ pub fn StreamPreset(
                 after_next_paint().await;
                 let freeze = freeze::end();
                 let mut mode_report = ModeReport {
-                    mode: mode.to_owned(),
+                    mode: ReportMode::Stream(mode),
                     repeats: Vec::new(),
                     result: String::new(),
                     threads_used: 1,
@@ -261,7 +263,7 @@ pub fn StreamPreset(
                 }
                 report.modes.push(mode_report);
             }
-            let findings: Vec<(&str, f64, f64, f64)> = rows
+            let findings: Vec<(StreamMode, f64, f64, f64)> = rows
                 .get_untracked()
                 .iter()
                 .map(|row| (row.mode, row.first_result_ms, row.total_ms, row.peak_memory))
@@ -345,14 +347,14 @@ pub fn StreamPreset(
                                 view! {
                                     <tr
                                         data-testid="stream-row"
-                                        data-mode=row.mode
+                                        data-mode=row.mode.id()
                                         data-first-result-ms=format!("{:.3}", row.first_result_ms)
                                         data-total-ms=format!("{:.3}", row.total_ms)
                                         data-max-main-ms=format!("{:.3}", row.max_main_ms)
                                         data-peak-memory-bytes=format!("{:.0}", row.peak_memory)
                                         data-batches=row.batches.to_string()
                                     >
-                                        <td>{row.mode}</td>
+                                        <td>{row.mode.id()}</td>
                                         <td>{format!("{:.0} ms", row.first_result_ms)}</td>
                                         <td>{format!("{:.0} ms", row.total_ms)}</td>
                                         <td>{row.batches}</td>

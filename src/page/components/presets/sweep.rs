@@ -13,7 +13,7 @@ use crate::page::components::results_table::ResultsTable;
 use crate::page::freeze;
 use crate::report::stats::{amdahl_serial_fraction, amdahl_time};
 use crate::report::verdict::sweep_notes;
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, Span};
+use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span};
 use crate::timing::now_ms;
 
 /// The thread counts swept: 1..=cores, then cores + 1 and 2 × cores.
@@ -30,7 +30,7 @@ async fn sweep_point(spec: KernelSpec, threads: u32, repeats: u32) -> Result<Mod
         .await
         .map_err(|error| error.to_string())?;
     let mut mode = ModeReport {
-        mode: format!("threads-{threads}"),
+        mode: ReportMode::Threads(threads),
         repeats: Vec::new(),
         result: String::new(),
         threads_used: 0,
