@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use mode::{HandoffMethod, ReportMode, StreamMode};
 
 /// The version of the JSON export's schema (see `export::to_json`).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Which thread or request a span belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -71,8 +71,10 @@ impl Span {
     }
 }
 
-/// How janky the page was while something ran: frame gaps from `requestAnimationFrame` and long tasks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// How janky the page was while something ran: frame gaps from `requestAnimationFrame` and long tasks. There is
+/// no default: a reading exists only where a measurement bracket was closed around the step (see
+/// `page::measure`); elsewhere a repeat carries `None`, shown as "not measured".
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FreezeReading {
     /// The longest time between two animation frames.
     pub max_frame_gap_ms: f64,
@@ -96,8 +98,10 @@ pub struct Repeat {
     pub finished_ms: f64,
     /// Every span it recorded.
     pub spans: Vec<Span>,
-    /// How the page behaved meanwhile.
-    pub freeze: FreezeReading,
+    /// How the page behaved meanwhile; `None` where this repeat was not bracketed on its own (not measured).
+    pub freeze: Option<FreezeReading>,
+    /// Distinct threads that ran its tasks (CPU), or the most requests in flight at once (I/O).
+    pub threads_used: u32,
 }
 
 impl Repeat {
@@ -121,8 +125,6 @@ pub struct ModeReport {
     pub repeats: Vec<Repeat>,
     /// The answer (kernel value, or `ok/failed` for I/O); identical across CPU modes.
     pub result: String,
-    /// Distinct threads that ran tasks (CPU), or requests (I/O).
-    pub threads_used: u32,
     /// Why it failed, if it did.
     pub error: Option<String>,
     /// Observations drawn from the measurements (for I/O: the per-host connection cap).
@@ -149,16 +151,27 @@ impl ModeReport {
         stats::Summary::of(&self.measured_walls())
     }
 
-    /// The worst freeze over the measured repeats.
-    pub fn worst_freeze(&self) -> FreezeReading {
-        self.repeats.iter().filter(|repeat| repeat.measured()).fold(
-            FreezeReading::default(),
-            |worst, repeat| FreezeReading {
-                max_frame_gap_ms: worst.max_frame_gap_ms.max(repeat.freeze.max_frame_gap_ms),
-                frozen_ms: worst.frozen_ms.max(repeat.freeze.frozen_ms),
-                long_tasks: worst.long_tasks.max(repeat.freeze.long_tasks),
-            },
-        )
+    /// The worst freeze over the measured repeats that carry a reading; `None` when none does (not measured).
+    pub fn worst_freeze(&self) -> Option<FreezeReading> {
+        self.repeats
+            .iter()
+            .filter(|repeat| repeat.measured())
+            .filter_map(|repeat| repeat.freeze)
+            .reduce(|worst, freeze| FreezeReading {
+                max_frame_gap_ms: worst.max_frame_gap_ms.max(freeze.max_frame_gap_ms),
+                frozen_ms: worst.frozen_ms.max(freeze.frozen_ms),
+                long_tasks: worst.long_tasks.max(freeze.long_tasks),
+            })
+    }
+
+    /// Threads used, from the measured repeats only (the most any of them used); `None` when none was measured.
+    /// Warm-up and stopped repeats do not count, as they do not count in the wall time either.
+    pub fn threads_used(&self) -> Option<u32> {
+        self.repeats
+            .iter()
+            .filter(|repeat| repeat.measured())
+            .map(|repeat| repeat.threads_used)
+            .max()
     }
 
     /// The repeat the timeline draws: the stopped one if a Stop cut the mode short (its finished tasks are

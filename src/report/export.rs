@@ -1,13 +1,14 @@
 //! Exports of the reports: versioned JSON, CSV with one row per span, and Chrome Trace Event JSON that opens in
 //! Perfetto and chrome://tracing.
 //!
-//! **JSON** (`lanes-report`, version [`SCHEMA_VERSION`]): `{ "schema": "lanes-report", "version": 1,
-//! "experiments": [ExperimentReport, ...] }`, where each experiment has `id`, `kind` (`cpu`|`io`), `label`,
-//! `permalink`, `ideal_speedup` and `modes`; each mode `mode`, `result`, `threads_used`, `error`, `notes` and
-//! `repeats`; each repeat `warmup`, `cancelled` (stopped by the user before it finished; missing means
-//! `false`), `started_ms`, `finished_ms` (milliseconds since the Unix epoch on the shared clock), `freeze`
-//! (`max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`}, `name`, `start_ms`,
-//! `end_ms`).
+//! **JSON** (`lanes-report`, version [`SCHEMA_VERSION`]): `{ "schema": "lanes-report", "version": 2,
+//! "experiments": [ExperimentReport, ...] }`, where each experiment has `id`, `kind` (`cpu`, `io`, `pool-start`,
+//! `sweep`, `handoff`, `pipeline`, `stream`), `label`, `permalink`, `ideal_speedup`, `notes` and `modes`; each
+//! mode `mode`, `result`, `error`, `notes` and `repeats`; each repeat `warmup`, `cancelled` (stopped by the user
+//! before it finished; missing means `false`), `started_ms`, `finished_ms` (milliseconds since the Unix epoch on
+//! the shared clock), `threads_used`, `freeze` (`null` when the repeat was not measured on its own, else
+//! `max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`}, `name`, `start_ms`,
+//! `end_ms`). Version 2 moved `threads_used` from the mode to each repeat and made `freeze` nullable.
 //!
 //! **CSV**: `experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms`, times in milliseconds from the
 //! experiment's first span.
@@ -168,10 +169,14 @@ mod tests {
                         span(Lane::Pool(0), 1_001.0, 1_004.5),
                         span(Lane::Pool(1), 1_001.5, 1_009.0),
                     ],
-                    freeze: FreezeReading::default(),
+                    freeze: Some(FreezeReading {
+                        max_frame_gap_ms: 16.0,
+                        frozen_ms: 0.0,
+                        long_tasks: 0,
+                    }),
+                    threads_used: 2,
                 }],
                 result: "25".to_owned(),
-                threads_used: 2,
                 error: None,
                 notes: Vec::new(),
             }],

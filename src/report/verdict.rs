@@ -266,7 +266,7 @@ fn cpu_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
             sentences.push(format!(
                 "The work is CPU-bound: the pool's {} threads made it {speedup:.2}× faster than {base_mode}, \
                  {efficiency:.0}% of the ideal {ideal:.0}×.",
-                pool.threads_used
+                pool.threads_used().unwrap_or(0)
             ));
         } else if speedup < 0.9 {
             sentences.push(format!(
@@ -338,10 +338,10 @@ fn what_ate_the_difference(pool: &ModeReport, ideal: f64) -> Vec<String> {
             ));
         }
     }
-    if f64::from(pool.threads_used) < ideal {
+    if f64::from(pool.threads_used().unwrap_or(0)) < ideal {
         reasons.push(format!(
             "Only {} of {ideal:.0} pool threads picked up work: the tasks were too few or too short to share.",
-            pool.threads_used
+            pool.threads_used().unwrap_or(0)
         ));
     }
     reasons
@@ -382,7 +382,9 @@ fn io_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
 
 fn freeze_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
     if let Some(main) = find(report, ReportMode::Cpu(Mode::Main)) {
-        let freeze = main.worst_freeze();
+        let Some(freeze) = main.worst_freeze() else {
+            return;
+        };
         sentences.push(format!(
             "main froze the page for {:.0} ms (longest frame gap {:.0} ms): nothing on the page could respond \
              meanwhile.",
@@ -399,7 +401,7 @@ fn freeze_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
     if !others.is_empty() {
         let worst = others
             .iter()
-            .map(|mode| mode.worst_freeze().max_frame_gap_ms)
+            .filter_map(|mode| mode.worst_freeze().map(|freeze| freeze.max_frame_gap_ms))
             .fold(0.0, f64::max);
         let names: Vec<String> = others.iter().map(|mode| mode.mode.id()).collect();
         if worst <= super::stats::FROZEN_FRAME_MS {
@@ -441,15 +443,15 @@ mod tests {
                             end_ms: wall - 1.0,
                         })
                         .collect(),
-                    freeze: FreezeReading {
+                    freeze: Some(FreezeReading {
                         max_frame_gap_ms: gap,
                         frozen_ms: if gap > 50.0 { gap } else { 0.0 },
                         long_tasks: 0,
-                    },
+                    }),
+                    threads_used: lanes.len() as u32,
                 })
                 .collect(),
             result: "1".to_owned(),
-            threads_used: lanes.len() as u32,
             error: None,
             notes: Vec::new(),
         }
