@@ -204,6 +204,21 @@ pub enum ExperimentKind {
     Stream,
 }
 
+impl ExperimentKind {
+    /// What a learner calls it: `the CPU experiment`, `the I/O lab`, `the pool-start preset`, …
+    pub fn title(self) -> &'static str {
+        match self {
+            ExperimentKind::Cpu => "the CPU experiment",
+            ExperimentKind::Io => "the I/O lab",
+            ExperimentKind::PoolStart => "the pool-start preset",
+            ExperimentKind::Sweep => "the scaling sweep",
+            ExperimentKind::Handoff => "the hand-off preset",
+            ExperimentKind::Pipeline => "the pipeline preset",
+            ExperimentKind::Stream => "the streaming preset",
+        }
+    }
+}
+
 /// Everything one press of Run measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentReport {

@@ -13,6 +13,7 @@ use crate::page::components::env_panel::EnvPanel;
 use crate::page::components::io_experiment::IoExperiment;
 use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
+use crate::page::run::RunState;
 use crate::report::ExperimentReport;
 use crate::state::{self, Experiment};
 
@@ -148,6 +149,8 @@ pub struct Lab {
     pub shown: RwSignal<Option<u32>>,
     /// The last time the compute worker broke, and how (it is rebuilt at once).
     pub fault: RwSignal<Option<WorkerFault>>,
+    /// The one run in progress, if any (see [`crate::page::run`]).
+    pub runs: RunState,
 }
 
 /// A compute worker that broke after its handshake: what the page saw.
@@ -196,8 +199,9 @@ pub fn App() -> impl IntoView {
         history_dropped: RwSignal::new(0),
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
+        runs: RunState::new(),
     };
-    crate::page::freeze::install();
+    crate::page::measure::freeze::install();
     provide_context(lab);
     start_pool(lab);
     spawn_local(async move {
@@ -304,22 +308,4 @@ pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
         let _ = performance.mark(name);
     }
-}
-
-/// Resolves after the browser has painted a frame, so a status set just before is on screen before a long
-/// task on the UI thread begins.
-pub async fn after_next_paint() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let window_for_timeout = window.clone();
-        let on_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
-            // The timeout runs after the frame that the animation callback preceded has been painted.
-            let _ = window_for_timeout
-                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
-        });
-        let _ = window.request_animation_frame(on_frame.unchecked_ref());
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

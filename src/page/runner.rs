@@ -4,18 +4,15 @@
 use crate::kernels::{self, KernelOutput, KernelSpec, Strategy};
 use crate::modes::Mode;
 use crate::page::bridge::{ComputeBridge, WorkerError};
+use crate::page::measure::Measured;
 use crate::report::{Lane, Span};
 use crate::timing::now_ms;
 
-/// One mode's measured run.
+/// What one mode's job produced; its wall time and freeze reading come from the [`Measured`] around it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModeRun {
     /// Where it ran.
     pub mode: Mode,
-    /// When the UI started it, on the shared clock.
-    pub started_ms: f64,
-    /// When the UI had the answer.
-    pub finished_ms: f64,
     /// When the compute worker began and finished the job (worker and pool modes).
     pub worker_window: Option<(f64, f64)>,
     /// What the kernel produced.
@@ -23,14 +20,9 @@ pub struct ModeRun {
 }
 
 impl ModeRun {
-    /// Wall time as the user experiences it: from the request to the answer, hand-off included.
-    pub fn wall_ms(&self) -> f64 {
-        self.finished_ms - self.started_ms
-    }
-
     /// The run's spans: one per task on the lane of the thread that ran it, plus, for worker and pool modes,
-    /// the UI thread's wait and the compute worker's job, which together show the hand-off.
-    pub fn spans(&self) -> Vec<Span> {
+    /// the UI thread's wait (the measured step) and the compute worker's job, which together show the hand-off.
+    pub fn spans(&self, measured: &Measured) -> Vec<Span> {
         let task_lane = |thread: Option<u32>| match (thread, self.mode) {
             (Some(index), _) => Lane::Pool(index),
             (None, Mode::Main) => Lane::Main,
@@ -51,8 +43,8 @@ impl ModeRun {
             spans.push(Span {
                 lane: Lane::Main,
                 name: "waiting for the compute worker (the UI stays free)".to_owned(),
-                start_ms: self.started_ms,
-                end_ms: self.finished_ms,
+                start_ms: measured.started_ms,
+                end_ms: measured.finished_ms,
             });
             if self.mode == Mode::Pool {
                 spans.push(Span {
@@ -90,7 +82,6 @@ pub async fn run_mode(
     spec: KernelSpec,
     bridge: Option<&ComputeBridge>,
 ) -> Result<ModeRun, RunError> {
-    let started_ms = now_ms();
     let (output, worker_window) = match mode {
         // The one place the UI thread runs a kernel: the freeze is what this mode shows.
         Mode::Main => (kernels::run(&spec, Strategy::Sequential, &now_ms)?, None),
@@ -102,8 +93,6 @@ pub async fn run_mode(
     };
     Ok(ModeRun {
         mode,
-        started_ms,
-        finished_ms: now_ms(),
         worker_window,
         output,
     })

@@ -7,13 +7,12 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
-use crate::page::app::{Lab, PoolState, after_next_paint};
-use crate::page::bridge::WorkerError;
+use crate::page::app::{Lab, PoolState};
 use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
-use crate::page::freeze;
-use crate::page::runner::{RunError, run_mode};
-use crate::report::{ExperimentKind, ExperimentReport, ModeReport, Repeat, ReportMode};
+use crate::page::experiments::cpu::run_cpu;
+use crate::page::measure::freeze;
+use crate::report::{ExperimentKind, ModeReport};
 use crate::state::{self, CpuSettings, MAX_REPEATS};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
@@ -35,10 +34,10 @@ pub fn CpuExperiment(
     let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
     let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
-    let running = RwSignal::new(false);
-    let stop_requested = RwSignal::new(false);
-    let status = RwSignal::new(String::new());
-    let current = RwSignal::new(None::<ExperimentReport>);
+    let running = Signal::derive(move || lab.runs.is_running(ExperimentKind::Cpu));
+    let stop_requested = Signal::derive(move || lab.runs.stopping(ExperimentKind::Cpu));
+    let refused = RwSignal::new(None::<String>);
+    let current = Signal::derive(move || lab.runs.shown(lab, ExperimentKind::Cpu));
     let picture = RwSignal::new(None::<Image>);
     let autorun_pending = RwSignal::new(autorun);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -65,6 +64,9 @@ pub fn CpuExperiment(
     let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| *mode != Mode::Main));
     let needs_pool = move || modes.with(|modes| modes.contains(&Mode::Pool));
     let blocked_reason = move || -> Option<String> {
+        if let Some(reason) = lab.runs.busy_reason(ExperimentKind::Cpu) {
+            return Some(reason);
+        }
         if let Err(reason) = spec.get() {
             return Some(reason);
         }
@@ -94,130 +96,29 @@ pub fn CpuExperiment(
     };
 
     let run = move || {
-        let (Some(settings), false) = (settings(), running.get_untracked()) else {
+        let Some(settings) = settings() else {
             return;
         };
-        let spec = settings.spec;
-        running.set(true);
-        stop_requested.set(false);
+        let run = match lab.begin_run(ExperimentKind::Cpu) {
+            Ok(run) => run,
+            Err(reason) => {
+                refused.set(Some(reason));
+                return;
+            }
+        };
+        refused.set(None);
         picture.set(None);
         let ideal_speedup = match lab.pool.get_untracked() {
             PoolState::Ready(info) => f64::from(info.threads),
             _ => f64::from(lab.environment.hardware_concurrency),
         };
-        let mut report = ExperimentReport {
-            id: lab.next_report_id(),
-            kind: ExperimentKind::Cpu,
-            label: format!("{} n={}", spec.kernel.id(), spec.size),
-            permalink: state::to_query(&settings),
-            ideal_speedup,
-            notes: Vec::new(),
-            modes: Vec::new(),
-        };
-        current.set(Some(report.clone()));
-        spawn_local(async move {
-            let bridge = lab.bridge.get_value();
-            for mode in settings.modes {
-                if stop_requested.get_untracked() {
-                    break;
-                }
-                let mut mode_report = ModeReport {
-                    mode: ReportMode::Cpu(mode),
-                    repeats: Vec::new(),
-                    result: String::new(),
-                    threads_used: 0,
-                    error: None,
-                    notes: Vec::new(),
-                };
-                for repeat in 0..=settings.repeats {
-                    // `main` mode holds the UI thread, so a Stop pressed meanwhile lands here, between runs.
-                    if stop_requested.get_untracked() {
-                        break;
-                    }
-                    let which = if repeat == 0 {
-                        "warm-up".to_owned()
-                    } else {
-                        format!("run {repeat} of {}", settings.repeats)
-                    };
-                    status.set(format!("{} · {} mode · {which}…", spec.kernel.id(), mode.id()));
-                    // Let the status reach the screen before `main` mode takes the UI thread.
-                    after_next_paint().await;
-                    freeze::begin();
-                    let began_ms = crate::timing::now_ms();
-                    let outcome = run_mode(mode, spec, bridge.as_deref()).await;
-                    // The frame after the work closes the longest gap.
-                    after_next_paint().await;
-                    let freeze = freeze::end();
-                    match outcome {
-                        Ok(run) => {
-                            let cancelled = run.output.cancelled();
-                            if !cancelled {
-                                mode_report.result = run.output.value.to_string();
-                            }
-                            mode_report.threads_used =
-                                mode_report.threads_used.max(run.output.threads_used());
-                            if cancelled {
-                                mode_report.notes.push(format!(
-                                    "stopped after {} of {} tasks (they add up to {})",
-                                    run.output.tasks_done, run.output.tasks_total, run.output.value
-                                ));
-                            }
-                            mode_report.repeats.push(Repeat {
-                                warmup: repeat == 0,
-                                cancelled,
-                                started_ms: run.started_ms,
-                                finished_ms: run.finished_ms,
-                                spans: run.spans(),
-                                freeze,
-                            });
-                            if (repeat == settings.repeats || cancelled) && run.output.image.is_some() {
-                                picture.set(run.output.image);
-                            }
-                            if cancelled {
-                                break;
-                            }
-                        }
-                        // Without a stop flag, Stop terminates the worker: nothing of the run is left.
-                        Err(RunError::Worker(WorkerError::Stopped)) => {
-                            mode_report.notes.push(
-                                "stopped by terminating the worker (no shared stop flag without isolation)"
-                                    .to_owned(),
-                            );
-                            mode_report.repeats.push(Repeat {
-                                warmup: repeat == 0,
-                                cancelled: true,
-                                started_ms: began_ms,
-                                finished_ms: crate::timing::now_ms(),
-                                spans: Vec::new(),
-                                freeze,
-                            });
-                            break;
-                        }
-                        Err(error) => {
-                            mode_report.error = Some(error.to_string());
-                            break;
-                        }
-                    }
-                }
-                if !mode_report.repeats.is_empty() || mode_report.error.is_some() {
-                    report.modes.push(mode_report);
-                }
-                current.set(Some(report.clone()));
-            }
-            lab.record(report);
-            status.set(String::new());
-            running.set(false);
-        });
+        spawn_local(run_cpu(run, settings, ideal_speedup, move |image| {
+            picture.set(Some(image));
+        }));
     };
 
     // Stop: between runs for every mode, and inside the running job through the compute worker's stop flag.
-    let stop = move || {
-        if !running.get_untracked() {
-            return;
-        }
-        stop_requested.set(true);
-        crate::page::app::stop_compute(lab);
-    };
+    let stop = move || lab.runs.stop(lab, ExperimentKind::Cpu);
 
     // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).
     Effect::new(move |_| {
@@ -315,11 +216,18 @@ pub fn CpuExperiment(
                 <p class="message" data-testid="form-message" role="status">
                     {move || match (running.get(), stop_requested.get()) {
                         (true, true) => "stopping…".to_owned(),
-                        (true, false) => status.get(),
-                        (false, true) => blocked_reason().unwrap_or_else(|| {
-                            "stopped: finished runs are kept, the stopped one is marked".to_owned()
-                        }),
-                        (false, false) => blocked_reason().unwrap_or_default(),
+                        (true, false) => lab.runs.status(ExperimentKind::Cpu),
+                        (false, _) => refused
+                            .get()
+                            .or_else(blocked_reason)
+                            .or_else(|| {
+                                current.with(|report| {
+                                    report.as_ref().is_some_and(|report| report.modes.iter().any(ModeReport::cancelled)).then(|| {
+                                        "stopped: finished runs are kept, the stopped one is marked".to_owned()
+                                    })
+                                })
+                            })
+                            .unwrap_or_default(),
                     }}
                 </p>
                 {move || {
@@ -341,7 +249,7 @@ pub fn CpuExperiment(
                 </span>
                 <span class="hint">" — it stops whenever the UI thread is busy"</span>
             </p>
-            <ResultsTable report=current.into()/>
+            <ResultsTable report=current/>
             <canvas
                 class="picture"
                 node_ref=canvas

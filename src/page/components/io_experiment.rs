@@ -1,217 +1,14 @@
 //! The I/O lab: the same N requests awaited in turn, all at once, k at a time, or raced — real browser fetches.
 
-use futures::future::{AbortHandle, abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target, schedule, summarize};
-use crate::page::app::{Lab, ServiceState, after_next_paint};
-use crate::page::fetch::{fetch_timed, resolve};
-use crate::page::freeze;
-use crate::report::{
-    ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, ReportMode, Span,
-};
+use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
+use crate::page::app::{Lab, ServiceState};
+use crate::page::experiments::io::{IoPlan, run_io};
+use crate::report::{ExperimentKind, FreezeReading};
 use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
-
-/// A validated I/O experiment.
-#[derive(Clone, Debug, PartialEq)]
-struct IoPlan {
-    targets: Vec<String>,
-    count: usize,
-    limit: usize,
-    timeout_ms: u32,
-    modes: Vec<IoMode>,
-}
-
-impl IoPlan {
-    /// Request `index` uses target `index mod len`; lab requests carry their index so the endpoint's seeded
-    /// jitter and failures are reproducible per request.
-    fn target_for(&self, index: usize) -> String {
-        let target = &self.targets[index % self.targets.len()];
-        if is_lab(target) {
-            let separator = if target.contains('?') { '&' } else { '?' };
-            format!("{target}{separator}i={index}")
-        } else {
-            target.clone()
-        }
-    }
-}
-
-fn is_lab(target: &str) -> bool {
-    let path = target.trim().trim_start_matches("./");
-    path.starts_with("/lab/delay") || path.starts_with("lab/delay")
-}
-
-/// Records a request's row: in flight from `start` until `finish`; dropped unfinished (Stop, a lost race), it is
-/// marked aborted.
-struct RowTracker {
-    records: RwSignal<Vec<RequestRecord>>,
-    mode: IoMode,
-    index: usize,
-    finished: bool,
-}
-
-impl RowTracker {
-    fn start(records: RwSignal<Vec<RequestRecord>>, mode: IoMode, index: usize, target: &str) -> RowTracker {
-        let origin = resolve(target)
-            .ok()
-            .and_then(|url| web_sys::Url::new(&url).ok())
-            .map(|url| url.origin())
-            .unwrap_or_default();
-        records.update(|records| {
-            records.push(RequestRecord {
-                mode,
-                index,
-                target: target.to_owned(),
-                origin,
-                lab: is_lab(target),
-                start_ms: now_ms(),
-                headers_ms: None,
-                end_ms: None,
-                status: None,
-                bytes: 0,
-                error: None,
-            });
-        });
-        RowTracker {
-            records,
-            mode,
-            index,
-            finished: false,
-        }
-    }
-
-    fn update(&self, change: impl FnOnce(&mut RequestRecord)) {
-        self.records.update(|records| {
-            if let Some(record) = records
-                .iter_mut()
-                .find(|record| record.mode == self.mode && record.index == self.index)
-            {
-                change(record);
-            }
-        });
-    }
-
-    fn finish(mut self, outcome: &Result<crate::page::fetch::Fetched, FetchError>) {
-        self.finished = true;
-        let end_ms = now_ms();
-        self.update(|record| match outcome {
-            Ok(fetched) => {
-                record.headers_ms = Some(fetched.headers_ms);
-                record.end_ms = Some(fetched.end_ms);
-                record.status = Some(fetched.status);
-                record.bytes = fetched.bytes;
-            }
-            Err(error) => {
-                record.end_ms = Some(end_ms);
-                if let FetchError::Http(status) = error {
-                    record.status = Some(*status);
-                    record.headers_ms = Some(end_ms);
-                }
-                record.error = Some(error.clone());
-            }
-        });
-    }
-}
-
-impl Drop for RowTracker {
-    fn drop(&mut self) {
-        if !self.finished {
-            let end_ms = now_ms();
-            self.update(|record| {
-                record.end_ms = Some(end_ms);
-                record.error = Some(FetchError::Aborted);
-            });
-        }
-    }
-}
-
-async fn run_plan(
-    plan: IoPlan,
-    records: RwSignal<Vec<RequestRecord>>,
-    summaries: RwSignal<Vec<(IoSummary, FreezeReading)>>,
-) {
-    for &mode in &plan.modes {
-        after_next_paint().await;
-        freeze::begin();
-        let start_ms = now_ms();
-        let plan_ref = &plan;
-        schedule(mode, plan.count, plan.limit, |index| async move {
-            let target = plan_ref.target_for(index);
-            let tracker = RowTracker::start(records, mode, index, &target);
-            let outcome = fetch_timed(&target, plan_ref.timeout_ms).await;
-            tracker.finish(&outcome);
-            outcome
-        })
-        .await;
-        let end_ms = now_ms();
-        after_next_paint().await;
-        let freeze = freeze::end();
-        let summary = records.with_untracked(|records| summarize(mode, start_ms, end_ms, records));
-        summaries.update(|summaries| summaries.push((summary, freeze)));
-    }
-}
-
-/// The run as a report for the timeline, verdict, history and exports: one lane per request.
-fn to_report(
-    id: u32,
-    plan: &IoPlan,
-    records: &[RequestRecord],
-    summaries: &[(IoSummary, FreezeReading)],
-) -> ExperimentReport {
-    let modes = summaries
-        .iter()
-        .map(|(summary, freeze)| ModeReport {
-            mode: ReportMode::Io(summary.mode),
-            repeats: vec![Repeat {
-                warmup: false,
-                cancelled: false,
-                started_ms: summary.start_ms,
-                finished_ms: summary.start_ms + summary.wall_ms,
-                spans: records
-                    .iter()
-                    .filter(|record| record.mode == summary.mode)
-                    .map(|record| Span {
-                        lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
-                        name: format!(
-                            "GET {} → {}",
-                            record.target,
-                            match (&record.error, record.status) {
-                                (Some(error), _) => error.to_string(),
-                                (None, Some(status)) => status.to_string(),
-                                (None, None) => "pending".to_owned(),
-                            }
-                        ),
-                        start_ms: record.start_ms,
-                        end_ms: record.end_ms.unwrap_or(record.start_ms),
-                    })
-                    .collect(),
-                freeze: *freeze,
-            }],
-            result: format!("{} ok / {} failed", summary.succeeded, summary.failed),
-            threads_used: u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
-            error: None,
-            notes: summary.notes.clone(),
-        })
-        .collect();
-    ExperimentReport {
-        id,
-        kind: ExperimentKind::Io,
-        label: format!("I/O N={} k={} {}", plan.count, plan.limit, plan.targets.join(" ")),
-        permalink: state::io_to_query(&IoSettings {
-            targets: plan.targets.clone(),
-            count: plan.count as u32,
-            limit: plan.limit as u32,
-            timeout_ms: plan.timeout_ms,
-            modes: plan.modes.clone(),
-            autorun: false,
-        }),
-        ideal_speedup: plan.count as f64,
-        notes: Vec::new(),
-        modes,
-    }
-}
 
 /// The I/O experiment: form, Run/Stop, one result row per mode and one row per request.
 #[component]
@@ -227,11 +24,20 @@ pub fn IoExperiment(
     let limit_text = RwSignal::new(initial.limit.to_string());
     let timeout_text = RwSignal::new(initial.timeout_ms.to_string());
     let modes = RwSignal::new(initial.modes.clone());
-    let running = RwSignal::new(false);
-    let stopped = RwSignal::new(false);
+    let running = Signal::derive(move || lab.runs.is_running(ExperimentKind::Io));
+    let refused = RwSignal::new(None::<String>);
     let records = RwSignal::new(Vec::<RequestRecord>::new());
     let summaries = RwSignal::new(Vec::<(IoSummary, FreezeReading)>::new());
-    let stop_handle = StoredValue::new_local(None::<AbortHandle>);
+    // Stopped: the last I/O run stopped before its report (a stopped I/O run records nothing).
+    let stopped = Signal::derive(move || {
+        !running.get()
+            && records.with(|records| {
+                records
+                    .iter()
+                    .any(|record| record.error == Some(FetchError::Aborted))
+            })
+            && summaries.with(Vec::len) < modes.with(Vec::len)
+    });
     let autorun_pending = RwSignal::new(autorun);
 
     let plan = Memo::new(move |_| -> Result<IoPlan, String> {
@@ -275,33 +81,18 @@ pub fn IoExperiment(
     });
 
     let run = move || {
-        let (Ok(plan), false) = (plan.get_untracked(), running.get_untracked()) else {
+        let Ok(plan) = plan.get_untracked() else {
             return;
         };
-        running.set(true);
-        stopped.set(false);
-        records.set(Vec::new());
-        summaries.set(Vec::new());
-        let (task, handle) = abortable(run_plan(plan.clone(), records, summaries));
-        stop_handle.set_value(Some(handle));
-        spawn_local(async move {
-            // On Stop the task resolves at its next poll and is dropped here, which drops every request future
-            // (each aborts its fetch) and marks unfinished rows aborted.
-            let outcome = task.await;
-            stopped.set(outcome.is_err());
-            if outcome.is_ok() {
-                let report = records.with_untracked(|records| {
-                    summaries.with_untracked(|summaries| {
-                        to_report(lab.next_report_id(), &plan, records, summaries)
-                    })
-                });
-                lab.record(report);
+        match lab.begin_run(ExperimentKind::Io) {
+            Ok(run) => {
+                refused.set(None);
+                spawn_local(run_io(run, plan, records, summaries));
             }
-            stop_handle.set_value(None);
-            running.set(false);
-        });
+            Err(reason) => refused.set(Some(reason)),
+        }
     };
-    let stop = move || stop_handle.with_value(|handle| handle.as_ref().map(AbortHandle::abort));
+    let stop = move || lab.runs.stop(lab, ExperimentKind::Io);
 
     Effect::new(move |_| {
         if autorun_pending.get() && lab.lab_endpoint.get() != ServiceState::Starting {
@@ -407,14 +198,23 @@ pub fn IoExperiment(
                         })
                         .collect_view()}
                 </fieldset>
-                <button type="submit" data-testid="io-run" disabled=move || running.get() || plan.get().is_err()>
+                <button
+                    type="submit"
+                    data-testid="io-run"
+                    disabled=move || running.get() || plan.get().is_err() || lab.runs.busy_reason(ExperimentKind::Io).is_some()
+                >
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
-                <button type="button" data-testid="io-stop" disabled=move || !running.get() on:click=move |_| {
+                <button type="button" data-testid="io-stop" disabled=move || !running.get() || lab.runs.stopping(ExperimentKind::Io) on:click=move |_| {
                     stop();
                 }>"Stop"</button>
                 <p class="message" data-testid="io-message" role="status">
                     {move || match (plan.get(), lab.lab_endpoint.get()) {
+                        _ if running.get() => lab.runs.status(ExperimentKind::Io),
+                        _ if refused.get().is_some() => refused.get().unwrap_or_default(),
+                        _ if lab.runs.busy_reason(ExperimentKind::Io).is_some() => {
+                            lab.runs.busy_reason(ExperimentKind::Io).unwrap_or_default()
+                        }
                         (Err(reason), _) => reason,
                         (_, ServiceState::Unavailable(reason)) => {
                             format!("the latency endpoint is unavailable ({reason}); other targets still work")

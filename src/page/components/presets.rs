@@ -1,6 +1,6 @@
 //! Preset experiments, each with its own controls, drawn on the timeline and explained by the verdict:
 //! pool start cost, the scaling sweep, the hand-off cost, the mixed pipeline and streaming. Every preset has a
-//! Stop ([`PresetStop`]).
+//! Run and Stop in one shell ([`PresetShell`]); the run loops live in [`crate::page::presets`].
 
 pub mod handoff;
 pub mod pipeline;
@@ -8,17 +8,14 @@ pub mod pool_start;
 pub mod stream;
 pub mod sweep;
 
-use std::future::Future;
-use std::pin::pin;
-
-use futures::channel::oneshot;
-use futures::future::{Either, select};
 use leptos::prelude::*;
 
 use crate::kernels::KernelSpec;
 use crate::page::app::Lab;
 use crate::page::components::kernel_inputs::kernel_inputs;
-use crate::report::ExperimentReport;
+use crate::page::components::results_table::ResultsTable;
+use crate::page::run::Run;
+use crate::report::ExperimentKind;
 use crate::state::{self, Preset};
 
 /// Kernel and size fields for the CPU presets; yields a validated spec or the reason it is invalid.
@@ -77,110 +74,104 @@ pub(crate) fn autorun_once(autorun: bool, ready: impl Fn() -> bool + 'static, ru
     });
 }
 
-/// The Stop every preset has. Pressing it raises a flag the preset checks between steps, ends the step in
-/// flight at once ([`PresetStop::unless_stopped`] drops it: a dropped fetch is aborted, a dropped cold worker
-/// terminated, a dropped body reader cancelled), aborts [`PresetStop::signal`] for loops that run in JS, and
-/// stops the compute worker's job the way the CPU experiment's Stop does.
-#[derive(Clone, Copy)]
-pub(crate) struct PresetStop {
-    requested: RwSignal<bool>,
-    /// One sender per step in flight; pressing Stop fires them all.
-    waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
-    /// This run's abort signal, for the JS loops.
-    controller: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-}
-
-impl PresetStop {
-    pub(crate) fn new() -> Self {
-        Self {
-            requested: RwSignal::new(false),
-            waiters: StoredValue::new_local(Vec::new()),
-            controller: StoredValue::new_local(None),
-        }
-    }
-
-    /// Clears what the previous run left; call when a run starts.
-    pub(crate) fn arm(self) {
-        self.requested.set(false);
-        self.waiters.update_value(Vec::clear);
-        self.controller.set_value(web_sys::AbortController::new().ok());
-    }
-
-    /// Whether Stop was pressed during this run.
-    pub(crate) fn requested(self) -> bool {
-        self.requested.get_untracked()
-    }
-
-    /// This run's abort signal (`None` only where the browser cannot make one).
-    pub(crate) fn signal(self) -> Option<web_sys::AbortSignal> {
-        self.controller
-            .with_value(|controller| controller.as_ref().map(web_sys::AbortController::signal))
-    }
-
-    fn request(self, lab: Lab) {
-        self.requested.set(true);
-        self.waiters.update_value(|waiters| {
-            for waiter in waiters.drain(..) {
-                // A step that already finished dropped its receiver: nothing to tell.
-                let _ = waiter.send(());
-            }
-        });
-        self.controller.with_value(|controller| {
-            if let Some(controller) = controller {
-                controller.abort();
-            }
-        });
-        crate::page::app::stop_compute(lab);
-    }
-
-    /// Runs `step` to its end, or until Stop is pressed: `None` then, and `step` is dropped.
-    pub(crate) async fn unless_stopped<T>(self, step: impl Future<Output = T>) -> Option<T> {
-        if self.requested() {
-            return None;
-        }
-        let (sender, receiver) = oneshot::channel();
-        self.waiters.update_value(|waiters| waiters.push(sender));
-        // Stop first: when both are ready (a Stop that terminated the worker also failed the step), it is a stop.
-        match select(receiver, pin!(step)).await {
-            Either::Left(_) => None,
-            Either::Right((value, _)) => Some(value),
-        }
-    }
-
-    /// When Stop was pressed during this run, puts first among the report's notes how far it got: `done` of
-    /// `total` `parts` (modes, runs, sizes…).
-    pub(crate) fn mark(self, report: &mut ExperimentReport, done: usize, total: usize, parts: &str) {
-        if self.requested() {
-            report.notes.insert(
-                0,
-                format!(
-                    "Stopped by the user after {done} of {total} {parts}: what finished is kept, the rest did not run."
-                ),
-            );
-        }
+/// The report kind a preset's runs have (its slot in the one-run-at-a-time [`crate::page::run::RunState`]).
+pub(crate) fn kind_of(preset: Preset) -> ExperimentKind {
+    match preset {
+        Preset::PoolStart => ExperimentKind::PoolStart,
+        Preset::Sweep => ExperimentKind::Sweep,
+        Preset::Handoff => ExperimentKind::Handoff,
+        Preset::Pipeline => ExperimentKind::Pipeline,
+        Preset::Stream => ExperimentKind::Stream,
     }
 }
 
-/// The Run and Stop buttons every preset shows: Run is disabled while running or while `blocked` says so, Stop
-/// while nothing runs.
-pub(crate) fn run_controls(
-    running: RwSignal<bool>,
-    stop: PresetStop,
-    blocked: impl Fn() -> bool + Send + Sync + 'static,
-) -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    view! {
-        <button type="submit" data-testid="preset-run" disabled=move || running.get() || blocked()>
-            {move || if running.get() { "Running…" } else { "Run" }}
-        </button>
-        <button
-            type="button"
-            data-testid="preset-stop"
-            disabled=move || !running.get() || stop.requested.get()
-            on:click=move |_| stop.request(lab)
-        >
-            {move || if running.get() && stop.requested.get() { "Stopping…" } else { "Stop" }}
-        </button>
+/// The shell every preset shares: the title and hint, a form with the preset's own fields, Run and Stop
+/// (`preset-run`, `preset-stop`), the message line (`preset-message`: the run's status, a refusal, or what is
+/// wrong with the fields), the preset's own drawing and the results table of its latest run. `start` receives
+/// the [`Run`] and spawns the preset's run loop; Run is refused with a message while another run is in progress.
+pub(crate) struct PresetShell<Fields, Extra> {
+    /// Which preset.
+    pub preset: Preset,
+    /// What it teaches, in a sentence or two.
+    pub hint: &'static str,
+    /// The preset's own form fields.
+    pub fields: Fields,
+    /// Drawn between the form and the results table (charts, progress).
+    pub extra: Extra,
+}
+
+impl<Fields: IntoView + 'static, Extra: IntoView + 'static> PresetShell<Fields, Extra> {
+    /// Draws the preset; `problem` says why it cannot run now (bad fields, worker not ready).
+    pub(crate) fn view(
+        self,
+        autorun: bool,
+        problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
+        start: impl Fn(Run) + Send + Sync + Copy + 'static,
+    ) -> impl IntoView {
+        let lab = expect_context::<Lab>();
+        let kind = kind_of(self.preset);
+        let refused = RwSignal::new(None::<String>);
+        let running = move || lab.runs.is_running(kind);
+        let run = move || {
+            if problem().is_some() {
+                return;
+            }
+            match lab.begin_run(kind) {
+                Ok(run) => {
+                    refused.set(None);
+                    start(run);
+                }
+                Err(reason) => refused.set(Some(reason)),
+            }
+        };
+        autorun_once(
+            autorun,
+            move || problem().is_none() && lab.runs.busy_reason(kind).is_none(),
+            run,
+        );
+        let current = Signal::derive(move || lab.runs.shown(lab, kind));
+        view! {
+            <div class="preset" data-testid="preset-panel" data-preset=self.preset.id()>
+                <h3>{self.preset.title()}</h3>
+                <p class="hint">{self.hint}</p>
+                <form class="controls" on:submit=move |event| {
+                    event.prevent_default();
+                    run();
+                }>
+                    {self.fields}
+                    <button
+                        type="submit"
+                        data-testid="preset-run"
+                        disabled=move || running() || problem().is_some() || lab.runs.busy_reason(kind).is_some()
+                    >
+                        {move || if running() { "Running…" } else { "Run" }}
+                    </button>
+                    <button
+                        type="button"
+                        data-testid="preset-stop"
+                        disabled=move || !running() || lab.runs.stopping(kind)
+                        on:click=move |_| lab.runs.stop(lab, kind)
+                    >
+                        {move || if lab.runs.stopping(kind) { "Stopping…" } else { "Stop" }}
+                    </button>
+                    <p class="message" data-testid="preset-message" role="status">
+                        {move || {
+                            if running() {
+                                lab.runs.status(kind)
+                            } else {
+                                refused
+                                    .get()
+                                    .or_else(|| lab.runs.busy_reason(kind))
+                                    .or_else(problem)
+                                    .unwrap_or_default()
+                            }
+                        }}
+                    </p>
+                </form>
+                {self.extra}
+                <ResultsTable report=current/>
+            </div>
+        }
     }
 }
 

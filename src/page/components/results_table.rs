@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::report::{ExperimentReport, ModeReport};
+use crate::report::{ExperimentKind, ExperimentReport, ModeReport};
 
 fn slowest_median(report: &ExperimentReport) -> f64 {
     report
@@ -39,12 +39,17 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
         }
         .into_any();
     };
+    // A freeze reading exists only where the step was measured on its own; otherwise say so, never 0 ms.
     let freeze = mode.worst_freeze();
-    let frozen_class = if freeze.max_frame_gap_ms > crate::report::stats::FROZEN_FRAME_MS {
-        "frozen"
-    } else {
-        ""
-    };
+    let frozen_class =
+        if freeze.is_some_and(|freeze| freeze.max_frame_gap_ms > crate::report::stats::FROZEN_FRAME_MS) {
+            "frozen"
+        } else {
+            ""
+        };
+    let ms_or_not_measured =
+        |value: Option<f64>| value.map_or("not measured".to_owned(), |ms| format!("{ms:.0} ms"));
+    let threads_used = mode.threads_used();
     let name = mode.mode.id();
     let speedup = if summary.median > 0.0 {
         slowest_ms / summary.median
@@ -66,11 +71,12 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             data-median-ms=format!("{:.3}", summary.median)
             data-min-ms=format!("{:.3}", summary.min)
             data-max-ms=format!("{:.3}", summary.max)
-            data-threads-used=mode.threads_used.to_string()
+            data-threads-used=threads_used.map(|threads| threads.to_string())
             data-result=mode.result.clone()
-            data-frame-gap-ms=format!("{:.3}", freeze.max_frame_gap_ms)
-            data-frozen-ms=format!("{:.3}", freeze.frozen_ms)
-            data-long-tasks=freeze.long_tasks.to_string()
+            data-freeze=if freeze.is_some() { "measured" } else { "not-measured" }
+            data-frame-gap-ms=freeze.map(|freeze| format!("{:.3}", freeze.max_frame_gap_ms))
+            data-frozen-ms=freeze.map(|freeze| format!("{:.3}", freeze.frozen_ms))
+            data-long-tasks=freeze.map(|freeze| freeze.long_tasks.to_string())
             data-repeats=measured.to_string()
             data-cancelled=cancelled.to_string()
             class=frozen_class
@@ -81,10 +87,10 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
                 <span class="range">{format!(" {:.1}–{:.1}", summary.min, summary.max)}</span>
             </td>
             <td>{format!("{speedup:.2}×")}</td>
-            <td>{mode.threads_used}</td>
+            <td>{threads_used.map_or("not measured".to_owned(), |threads| threads.to_string())}</td>
             <td class="value">{result}</td>
-            <td class="gap">{format!("{:.0} ms", freeze.max_frame_gap_ms)}</td>
-            <td>{format!("{:.0} ms", freeze.frozen_ms)}</td>
+            <td class="gap">{ms_or_not_measured(freeze.map(|freeze| freeze.max_frame_gap_ms))}</td>
+            <td>{ms_or_not_measured(freeze.map(|freeze| freeze.frozen_ms))}</td>
             <td class="range">
                 {format!("{measured} + warm-up {warmup}")}
                 {stop_note.map(|note| view! { <span class="cancelled">{format!(" · {note}")}</span> })}
@@ -100,16 +106,22 @@ pub fn ResultsTable(
     /// The experiment so far, if one has started.
     report: Signal<Option<ExperimentReport>>,
 ) -> impl IntoView {
+    // Whether the modes that computed something agree: said only when at least two did, and only where every
+    // mode computes the same thing (not the I/O lab, whose rows count requests, nor the hand-off's sizes).
     let agreement = move || {
         report.with(|report| {
             let report = report.as_ref()?;
-            let mut results = report
+            if matches!(report.kind, ExperimentKind::Io | ExperimentKind::Handoff) {
+                return None;
+            }
+            let results: Vec<&str> = report
                 .modes
                 .iter()
                 .filter(|mode| mode.error.is_none() && !mode.result.is_empty())
-                .map(|mode| mode.result.as_str());
-            let first = results.next()?;
-            Some(results.all(|result| result == first))
+                .map(|mode| mode.result.as_str())
+                .collect();
+            let first = results.first()?;
+            (results.len() >= 2).then(|| (results.len(), results.iter().all(|result| result == first)))
         })
     };
     view! {
@@ -139,13 +151,13 @@ pub fn ResultsTable(
         </table>
         {move || {
             agreement()
-                .map(|agree| {
+                .map(|(count, agree)| {
                     view! {
-                        <p class="agreement" data-testid="results-agree" data-agree=agree.to_string()>
+                        <p class="agreement" data-testid="results-agree" data-agree=agree.to_string() data-modes=count.to_string()>
                             {if agree {
-                                "✔ every mode computed the same result"
+                                format!("✔ all {count} modes that finished computed the same result")
                             } else {
-                                "✘ the modes disagree: this is a bug, please report it"
+                                "✘ the modes disagree: this is a bug, please report it".to_owned()
                             }}
                         </p>
                     }

@@ -1,77 +1,16 @@
-//! The scaling sweep: one kernel on pools of 1, 2, … hardwareConcurrency threads and beyond (oversubscription),
-//! with the ideal line and an Amdahl fit whose serial fraction is estimated from the data.
+//! The scaling sweep's view: the chart of time against threads, with the ideal line and, where the data allow
+//! one, an Amdahl fit. The run loop is [`crate::page::presets::sweep`].
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::charts::{LinearScale, nice_ticks};
-use crate::kernels::{Kernel, KernelSpec, Strategy};
-use crate::page::app::{Lab, after_next_paint};
-use crate::page::bridge::ComputeBridge;
-use crate::page::components::presets::{PresetStop, autorun_once, kernel_fields, number_field, run_controls};
-use crate::page::components::results_table::ResultsTable;
-use crate::page::freeze;
-use crate::report::stats::{amdahl_serial_fraction, amdahl_time};
-use crate::report::verdict::sweep_notes;
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span};
-use crate::timing::now_ms;
-
-/// The thread counts swept: 1..=cores, then cores + 1 and 2 × cores.
-pub fn thread_counts(cores: u32) -> Vec<u32> {
-    let mut counts: Vec<u32> = (1..=cores.max(1)).collect();
-    counts.extend([cores + 1, 2 * cores]);
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
-
-async fn sweep_point(spec: KernelSpec, threads: u32, repeats: u32) -> Result<ModeReport, String> {
-    let (bridge, _) = ComputeBridge::start(threads)
-        .await
-        .map_err(|error| error.to_string())?;
-    let mut mode = ModeReport {
-        mode: ReportMode::Threads(threads),
-        repeats: Vec::new(),
-        result: String::new(),
-        threads_used: 0,
-        error: None,
-        notes: Vec::new(),
-    };
-    for repeat in 0..=repeats {
-        after_next_paint().await;
-        freeze::begin();
-        let started_ms = now_ms();
-        let reply = bridge
-            .run(spec, Strategy::Parallel)
-            .await
-            .map_err(|error| error.to_string())?;
-        let finished_ms = now_ms();
-        after_next_paint().await;
-        let mut spans = vec![Span {
-            lane: Lane::Worker,
-            name: "job".to_owned(),
-            start_ms: reply.started_ms,
-            end_ms: reply.finished_ms,
-        }];
-        spans.extend(reply.output.spans.iter().map(|task| Span {
-            lane: task.thread.map_or(Lane::Worker, Lane::Pool),
-            name: format!("task {}", task.task),
-            start_ms: task.start_ms,
-            end_ms: task.end_ms,
-        }));
-        mode.result = reply.output.value.to_string();
-        mode.threads_used = mode.threads_used.max(reply.output.threads_used());
-        mode.repeats.push(Repeat {
-            warmup: repeat == 0,
-            cancelled: false,
-            started_ms,
-            finished_ms,
-            spans,
-            freeze: freeze::end(),
-        });
-    }
-    Ok(mode)
-}
+use crate::kernels::{Kernel, KernelSpec};
+use crate::page::app::Lab;
+use crate::page::components::presets::{PresetShell, kernel_fields, number_field};
+use crate::page::presets::sweep::{SweepChartData, run_sweep};
+use crate::report::stats::amdahl_time;
+use crate::state::Preset;
 
 /// The sweep chart: measured medians, the ideal `T1/n` and the fitted Amdahl curve.
 #[component]
@@ -167,117 +106,39 @@ pub fn SweepPreset(
         tasks: 2,
     });
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 3, (1, 20));
-    let running = RwSignal::new(false);
-    let stop = PresetStop::new();
-    let status = RwSignal::new(String::new());
-    let points = RwSignal::new(Vec::<(u32, f64)>::new());
-    let serial = RwSignal::new(None::<f64>);
+    let chart = RwSignal::new(SweepChartData::default());
     let failure = RwSignal::new(None::<String>);
-    let current = RwSignal::new(None::<ExperimentReport>);
     let problem = move || {
         spec.get()
             .err()
             .or_else(|| repeats.get().err())
             .or_else(|| lab.pool.get().pool_problem())
     };
-
-    let run = move || {
-        let (Ok(spec), Ok(repeats), false) = (
-            spec.get_untracked(),
-            repeats.get_untracked(),
-            running.get_untracked(),
-        ) else {
-            return;
-        };
-        running.set(true);
-        stop.arm();
-        points.set(Vec::new());
-        serial.set(None);
-        failure.set(None);
-        let mut report = ExperimentReport {
-            id: lab.next_report_id(),
-            kind: ExperimentKind::Sweep,
-            label: format!("sweep · {} n={}", spec.kernel.id(), spec.size),
-            permalink: "preset=sweep".to_owned(),
-            ideal_speedup: f64::from(cores),
-            modes: Vec::new(),
-            notes: Vec::new(),
-        };
-        spawn_local(async move {
-            let counts = thread_counts(cores);
-            for &threads in &counts {
-                status.set(format!(
-                    "{threads} threads: a fresh pool, a warm-up and {repeats} runs…"
-                ));
-                // Stopped, the point's own pool is dropped, which terminates its workers.
-                let Some(point) = stop.unless_stopped(sweep_point(spec, threads, repeats)).await else {
-                    freeze::end();
-                    break;
-                };
-                match point {
-                    Ok(mode) => {
-                        if let Some(summary) = mode.summary() {
-                            points.update(|points| points.push((threads, summary.median)));
-                        }
-                        report.modes.push(mode);
-                        current.set(Some(report.clone()));
-                    }
-                    Err(error) => {
-                        failure.set(Some(format!("{threads} threads: {error}")));
-                        break;
-                    }
-                }
-            }
-            let measured = points.get_untracked();
-            let fitted = amdahl_serial_fraction(&measured, cores);
-            serial.set(fitted);
-            report.notes = sweep_notes(&measured, cores, fitted);
-            let done = report.modes.len();
-            stop.mark(&mut report, done, counts.len(), "thread counts");
-            current.set(Some(report.clone()));
-            lab.record(report);
-            status.set(String::new());
-            running.set(false);
-        });
+    let start = move |run| {
+        if let (Ok(spec), Ok(repeats)) = (spec.get_untracked(), repeats.get_untracked()) {
+            spawn_local(run_sweep(run, spec, repeats, cores, chart, failure));
+        }
     };
-    autorun_once(autorun, move || problem().is_none(), run);
-
-    view! {
-        <div class="preset" data-testid="preset-panel" data-preset="sweep">
-            <h3>"Scaling sweep"</h3>
-            <p class="hint">
-                {format!(
-                    "The same job on pools of {} threads: each point is a fresh pool, a warm-up and the median of the repeats. Past {cores} threads the pool is oversubscribed.",
-                    thread_counts(cores).iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
-                )}
-            </p>
-            <form class="controls" on:submit=move |event| {
-                event.prevent_default();
-                run();
-            }>
-                {kernel_view}
-                {repeats_view}
-                {run_controls(running, stop, move || problem().is_some())}
-                <p class="message" data-testid="preset-message">
-                    {move || failure.get().or_else(|| running.get().then(|| status.get())).or_else(problem).unwrap_or_default()}
-                </p>
-            </form>
-            {move || {
-                serial
-                    .get()
-                    .map(|value| {
-                        view! {
-                            <p data-testid="amdahl-serial-fraction" data-value=format!("{value:.4}")>
-                                {format!("Amdahl serial fraction: {:.1}%", 100.0 * value)}
-                            </p>
-                        }
-                    })
-            }}
-            {move || {
-                let measured = points.get();
-                (!measured.is_empty()).then(|| view! { <SweepChart points=measured cores=cores serial=serial.get()/> })
-            }}
-            <ResultsTable report=current.into()/>
-        </div>
+    let extra = move || {
+        let data = chart.get();
+        view! {
+            {failure.get().map(|failure| view! { <p class="message error" data-testid="sweep-failure">{failure}</p> })}
+            {data.serial.map(|value| {
+                view! {
+                    <p data-testid="amdahl-serial-fraction" data-value=format!("{value:.4}")>
+                        {format!("Amdahl serial fraction: {:.1}%", 100.0 * value)}
+                    </p>
+                }
+            })}
+            {(!data.points.is_empty()).then(|| view! { <SweepChart points=data.points.clone() cores=cores serial=data.serial/> })}
+        }
+    };
+    PresetShell {
+        preset: Preset::Sweep,
+        hint: "The same job on fresh pools of 1, 2, … threads, then past the core count (oversubscribed): each point \
+               is a fresh pool, a warm-up and the median of the repeats.",
+        fields: view! { {kernel_view} {repeats_view} },
+        extra,
     }
+    .view(autorun, problem, start)
 }

@@ -108,8 +108,9 @@ fn observe_long_tasks() {
     }
 }
 
-/// Opens a measurement now.
-pub fn begin() {
+/// Opens the bracket now. Only [`super::Measurement`] calls it, so that no step can be timed without its
+/// reading, nor a reading be lost.
+pub(super) fn begin() {
     METER.with(|meter| {
         let mut meter = meter.borrow_mut();
         let now = now_ms();
@@ -119,8 +120,8 @@ pub fn begin() {
     });
 }
 
-/// Closes the measurement. Call it after a frame has been painted following the work, or the last gap is missed.
-pub fn end() -> FreezeReading {
+/// Closes the bracket. Called after a frame has been painted following the work, or the last gap is missed.
+pub(super) fn end() -> FreezeReading {
     METER.with(|meter| {
         let mut meter = meter.borrow_mut();
         let gaps = meter.gaps.take().unwrap_or_default();
