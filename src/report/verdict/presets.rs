@@ -183,3 +183,47 @@ pub fn handoff_notes(points: &[HandoffPoint<'_>]) -> Vec<String> {
     }
     notes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_notes_quote_their_numbers() {
+        let notes = pool_start_notes(
+            (20.0, 30.0, 90.0),
+            2,
+            &[("cold-pool", 150.0), ("warm-pool", 2.0), ("warm-worker", 1.0)],
+        )
+        .join(" ");
+        assert!(notes.contains("cost 140.0 ms"), "{notes}");
+        assert!(
+            notes.contains("even the warm pool lost to one thread (2.00 vs 1.00 ms)"),
+            "{notes}"
+        );
+
+        let points = [(1, 400.0), (2, 220.0), (3, 230.0), (4, 240.0)];
+        let notes = sweep_notes(&points, 2, Some(0.1)).join(" ");
+        assert!(notes.contains("Fastest at 2 threads: 220.0 ms, 1.82×"), "{notes}");
+        assert!(notes.contains("10.0% of the work"), "{notes}");
+        assert!(notes.contains("more than 10.0× faster"), "{notes}");
+        assert!(
+            notes.contains("Oversubscribed to 4 threads on 2 cores it took 240.0 ms (+9%"),
+            "{notes}"
+        );
+
+        let point = |method, bytes, ms| HandoffPoint { method, bytes, ms };
+        let notes = handoff_notes(&[
+            point("clone", 1024, 0.1),
+            point("clone", 16 << 20, 8.0),
+            point("transfer", 16 << 20, 0.2),
+            point("shared", 16 << 20, 0.1),
+        ])
+        .join(" ");
+        assert!(
+            notes.contains("At 16 MiB a structured clone took 8.00 ms and shared memory 0.10 ms (80×)"),
+            "{notes}"
+        );
+        assert!(notes.contains("(40× faster than cloning)"), "{notes}");
+    }
+}
