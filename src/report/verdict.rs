@@ -1,11 +1,14 @@
 //! The verdict: a few sentences computed from the measurements. A sentence is printed only when the numbers
-//! support it: every comparison between two modes goes through one noise rule ([`compare`]), and where the data
+//! support it: every comparison between two modes goes through one noise rule (`compare`), and where the data
 //! cannot tell (one repeat, overlapping ranges) the verdict says so instead of naming a winner. Each sentence
-//! quotes the numbers it rests on and how many repeats they come from. The per-preset notes live in [`presets`].
+//! quotes the numbers it rests on and how many repeats they come from. The per-preset notes live in `presets`.
 
 mod presets;
 
-pub use presets::{HandoffPoint, handoff_notes, pipeline_notes, pool_start_notes, stream_notes, sweep_notes};
+pub use presets::{
+    ColdStart, HandoffPoint, StreamFinding, handoff_notes, pipeline_notes, pool_start_notes, stream_notes,
+    sweep_notes,
+};
 
 use super::stats::{self, Summary};
 use super::{ExperimentKind, ExperimentReport, Lane, ModeReport, Repeat, ReportMode, Span};
