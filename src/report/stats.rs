@@ -65,11 +65,32 @@ impl FrameGaps {
     }
 }
 
+/// The fewest thread counts above one (and at most the cores) an Amdahl fit needs. The model has one free
+/// parameter, so a single multi-threaded point always fits it exactly: the "fit" would test nothing and its
+/// ceiling (`1 / s`) would be one measurement extrapolated to infinitely many cores.
+pub const AMDAHL_MIN_PARALLEL_POINTS: usize = 2;
+
+/// How many distinct thread counts in `2..=max_threads` have a finite time: the points an Amdahl fit can use.
+pub fn amdahl_parallel_points(points: &[(u32, f64)], max_threads: u32) -> usize {
+    let mut counts: Vec<u32> = points
+        .iter()
+        .filter(|(threads, time)| (2..=max_threads).contains(threads) && time.is_finite())
+        .map(|(threads, _)| *threads)
+        .collect();
+    counts.sort_unstable();
+    counts.dedup();
+    counts.len()
+}
+
 /// Estimates Amdahl's serial fraction `s` from `(threads, time)` points, with the one-thread time as `T1`:
 /// `T(n) = T1·(s + (1 − s)/n)`, fitted by least squares on `T(n)/T1 − 1/n = s·(1 − 1/n)`. Points beyond
 /// `max_threads` (oversubscription) are left out: Amdahl's law does not model them. `None` without a one-thread
-/// point and at least one multi-threaded one.
+/// point and at least [`AMDAHL_MIN_PARALLEL_POINTS`] distinct thread counts in `2..=max_threads` (see
+/// [`amdahl_parallel_points`]): on a 2-core machine there is only one, and no fit is made.
 pub fn amdahl_serial_fraction(points: &[(u32, f64)], max_threads: u32) -> Option<f64> {
+    if amdahl_parallel_points(points, max_threads) < AMDAHL_MIN_PARALLEL_POINTS {
+        return None;
+    }
     let one = points.iter().find(|(threads, _)| *threads == 1)?.1;
     if !(one.is_finite() && one > 0.0) {
         return None;
@@ -127,6 +148,35 @@ mod tests {
         let fitted = amdahl_serial_fraction(&noisy, 4).unwrap();
         assert!((fitted - 0.2).abs() < 0.03, "{fitted}");
         assert_eq!(amdahl_serial_fraction(&[(2, 5.0)], 4), None);
+    }
+
+    #[test]
+    fn the_amdahl_fit_needs_two_thread_counts_within_the_cores() {
+        // A 2-core machine: one point at 2 threads, however many beyond, is no fit.
+        let two_cores = [(1, 400.0), (2, 220.0), (3, 230.0), (4, 240.0)];
+        assert_eq!(amdahl_parallel_points(&two_cores, 2), 1);
+        assert_eq!(amdahl_serial_fraction(&two_cores, 2), None);
+        // The same point measured twice is still one thread count.
+        assert_eq!(
+            amdahl_serial_fraction(&[(1, 400.0), (2, 220.0), (2, 230.0)], 4),
+            None
+        );
+        // A non-finite time does not count.
+        assert_eq!(
+            amdahl_serial_fraction(&[(1, 400.0), (2, 220.0), (3, f64::NAN)], 4),
+            None
+        );
+        // No one-thread baseline: no fit, whatever else there is.
+        assert_eq!(amdahl_serial_fraction(&[(2, 220.0), (3, 160.0)], 4), None);
+        // 1, 2 and 3 threads on 3 cores: the fit is made.
+        let three = [
+            (1, 300.0),
+            (2, amdahl_time(300.0, 0.2, 2)),
+            (3, amdahl_time(300.0, 0.2, 3)),
+        ];
+        assert_eq!(amdahl_parallel_points(&three, 3), 2);
+        let fitted = amdahl_serial_fraction(&three, 3).unwrap();
+        assert!((fitted - 0.2).abs() < 1e-9, "{fitted}");
     }
 
     #[test]
