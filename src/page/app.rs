@@ -4,7 +4,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
 use crate::page::components::cpu_experiment::CpuExperiment;
