@@ -4,7 +4,7 @@
 // refused with the reason; the one-reload guard holds; the page carries a Content-Security-Policy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, poolState, resultRows, useLab } from './support.mjs';
+import { assertFreezeMeasured, openBrowser, poolState, resultRows, useLab } from './support.mjs';
 
 /** Whether the page fetched a resource whose path ends with `suffix`. */
 const loaded = (page, suffix) =>
@@ -26,11 +26,15 @@ test('no headers: the service worker reloads once, the page is isolated and the 
   assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
   const { state, threads } = await poolState(page);
   assert.equal(state, 'ready');
-  assert.ok(threads >= 1);
+  assert.equal(threads, await page.evaluate(() => navigator.hardwareConcurrency), 'a pool thread per core');
   assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
   await page.getByTestId('run-button').click();
   const rows = await resultRows(page, 2);
   assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['pool', '148933']]);
+  assert.equal(rows[0].threadsUsed, '1');
+  const used = Number(rows[1].threadsUsed);
+  assert.ok(used >= 1 && used <= Math.min(threads, 4), `pool used ${rows[1].threadsUsed} threads for four segments`);
+  for (const row of rows) assertFreezeMeasured(row);
   // Navigating again stays isolated without another reload: the worker keeps serving the headers.
   const before = loads;
   await page.goto(`${lab.server.url}/?kernel=primes&n=2000000`);
@@ -52,7 +56,8 @@ test('not isolated: single-threaded build, main, worker and presets run (and sto
     assert.match(await page.getByTestId('pool-state').textContent(), /not cross-origin isolated.*worker mode works/s);
     await page.getByTestId('run-button').click();
     const rows = await resultRows(page, 2);
-    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['worker', '148933']]);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result, row.threadsUsed]), [['main', '148933', '1'], ['worker', '148933', '1']]);
+    for (const row of rows) assertFreezeMeasured(row);
     // Pool mode is refused where the user looks, and Run stays disabled.
     await page.getByTestId('mode-pool').check();
     assert.equal(await page.getByTestId('run-button').isDisabled(), true);
@@ -67,7 +72,10 @@ test('not isolated: single-threaded build, main, worker and presets run (and sto
     await page.waitForTimeout(200);
     await page.getByTestId('cpu-stop').click();
     const stopped = await resultRows(page, 1);
-    assert.equal(stopped[0].cancelled, 'true');
+    assert.deepEqual(stopped.map((row) => [row.mode, row.cancelled]), [['worker', 'true']]);
+    // The terminated warm-up was the only repeat: nothing measured, so no threads and no freeze reading.
+    assert.equal(stopped[0].threadsUsed, undefined);
+    assert.equal(stopped[0].frameGapMs, undefined);
     assert.equal((await poolState(page)).state, 'unavailable');
     await page.getByTestId('size-input').fill('1000');
     await page.getByTestId('run-button').click();
@@ -91,7 +99,12 @@ test('not isolated: single-threaded build, main, worker and presets run (and sto
     assert.match(await page.getByTestId('verdict').textContent(), /Stopped by the user after 0 of 3 modes/);
     await pipeline({ 'preset-items': '2', 'preset-latency': '50', 'preset-work': '1000000' });
     await finished();
-    assert.deepEqual((await resultRows(page, 3)).map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
+    // Item i is sum-loop over 1 000 000 + i: 3 000 000 and 3 000 003, in every mode.
+    assert.deepEqual((await resultRows(page, 3)).map((row) => [row.mode, row.result]), [
+      ['sequential', '2 items: 3000000 3000003'],
+      ['fetch-then-process', '2 items: 3000000 3000003'],
+      ['pipelined', '2 items: 3000000 3000003'],
+    ]);
     other.assertNoPageErrors();
   } finally {
     await other.close();

@@ -1,8 +1,18 @@
 // The presets end to end: pool start cost, the scaling sweep, the hand-off cost, the pipeline and streaming, each
-// by URL and by button, and Stop on every one of them.
+// by URL and by button, one row per mode with its measurements, and Stop on every one of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poolState, resultRows, useLab } from './support.mjs';
+import {
+  assertFreezeMeasured,
+  assertFreezeNotMeasured,
+  assertOnlyRun,
+  download,
+  poolState,
+  resultRows,
+  timelineSpans,
+  useLab,
+  waitUntilIdle,
+} from './support.mjs';
 
 const lab = useLab();
 
@@ -12,28 +22,84 @@ const idle = (page) =>
     return button && !button.textContent.includes('Running') && document.querySelector('[data-testid="verdict"]');
   }, null, { timeout: 180_000 });
 
-test('pool start: cold runs break down their start-up, and small work loses to one thread', async () => {
+const MiB = 1024 * 1024;
+
+/** The pipeline's answer: item i runs sum-loop with n = work + i, which adds 3 n times (wrapping u64). */
+const pipelineAnswer = (items, work) =>
+  `${items} items: ${Array.from({ length: items }, (_, i) => ((3n * (BigInt(work) + BigInt(i))) % 2n ** 64n).toString()).join(' ')}`;
+
+/** The agreement line of the preset's results table: every mode that finished computed the same answer. */
+async function assertAgreement(page, modes) {
+  const agree = page.getByTestId('results-agree');
+  assert.equal(await agree.getAttribute('data-agree'), 'true');
+  assert.equal(await agree.getAttribute('data-modes'), String(modes));
+}
+
+test('pool start: the lesson\'s four chunks, cold runs break down their start-up, and small work loses to one thread', async () => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?preset=pool-start&autorun=1`);
-  await poolState(page);
+  const { threads } = await poolState(page);
   await idle(page);
+  // The lesson's job: chunked-sum over 16 items, four to a chunk — four tasks.
+  assert.equal(await page.getByTestId('preset-kernel').inputValue(), 'chunked-sum');
+  assert.equal(await page.getByTestId('preset-size').inputValue(), '16');
+  const repeats = Number(await page.getByTestId('preset-repeats').inputValue());
   const cold = page.getByTestId('cold-start');
+  const phases = await cold.evaluate((element) => ({ ...element.dataset }));
+  // Each run's total is one interval that contains its phases, so the medians keep that order too.
   for (const phase of ['spawnMs', 'instantiateMs', 'threadsReadyMs']) {
-    const value = Number(await cold.evaluate((element, key) => element.dataset[key], phase));
-    assert.ok(value > 0, `${phase} = ${value}`);
+    const value = Number(phases[phase]);
+    assert.ok(value > 0 && value <= Number(phases.totalMs), `${phase} = ${value}, total ${phases.totalMs}`);
   }
+  assert.equal(phases.runs, String(repeats), 'every measured cold run counts in the medians');
+  const coldText = await cold.textContent();
+  assert.match(coldText, /instantiate the compiled module/);
+  assert.doesNotMatch(coldText, /compile and instantiate/);
+
   const rows = await resultRows(page, 3);
   assert.deepEqual(rows.map((row) => row.mode), ['cold-pool', 'warm-pool', 'warm-worker']);
-  assert.equal(new Set(rows.map((row) => row.result)).size, 1, 'one answer');
-  const byMode = Object.fromEntries(rows.map((row) => [row.mode, Number(row.medianMs)]));
-  assert.ok(byMode['cold-pool'] > byMode['warm-pool'], 'a cold pool costs more than a warm one');
-  const lanes = await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane));
-  assert.ok(lanes.includes('worker'));
+  const byMode = Object.fromEntries(rows.map((row) => [row.mode, row]));
+  for (const row of rows) {
+    // Σ 3·(100 000 j)(100 000 j − 1)/2 over the items j = 1..16.
+    assert.equal(row.result, '22439979600000', `${row.mode}: the lesson's sum`);
+    assert.equal(row.repeats, String(repeats), row.mode);
+    assertFreezeMeasured(row);
+  }
+  await assertAgreement(page, 3);
+  assert.equal(byMode['warm-worker'].threadsUsed, '1');
+  for (const mode of ['cold-pool', 'warm-pool']) {
+    const used = Number(byMode[mode].threadsUsed);
+    assert.ok(used >= 1 && used <= Math.min(4, threads), `${mode} used ${byMode[mode].threadsUsed} threads for 4 chunks`);
+  }
+  assert.ok(Number(byMode['cold-pool'].medianMs) > Number(byMode['warm-pool'].medianMs), 'a cold pool costs more than a warm one');
+
+  // The timeline shows the four chunks of each mode, and the cold start on the worker's lane.
+  const spans = await timelineSpans(page);
+  assert.ok(spans.some((span) => span.lane === 'worker'));
+  const tasks = [...new Set(spans.map((span) => span.name).filter((name) => /^task \d+$/.test(name)))].sort();
+  assert.deepEqual(tasks, ['task 0', 'task 1', 'task 2', 'task 3']);
   assert.match(await page.getByTestId('verdict').textContent(), /Starting a pool from nothing cost \d/);
+
+  // The export has every repeat (warm-up included) with its own threads and freeze, and four task spans each.
+  const json = JSON.parse(await download(page, 'export-json'));
+  assert.equal(json.version, 2);
+  const report = json.experiments.find((experiment) => experiment.kind === 'pool-start');
+  assert.ok(report, `a pool-start report in ${json.experiments.map((experiment) => experiment.kind)}`);
+  assert.deepEqual(report.modes.map((mode) => mode.mode), ['cold-pool', 'warm-pool', 'warm-worker']);
+  for (const mode of report.modes) {
+    assert.equal('threads_used' in mode, false, `${mode.mode}: threads used is per repeat now`);
+    assert.equal(mode.repeats.length, repeats + 1, `${mode.mode}: a warm-up and ${repeats} runs`);
+    for (const repeat of mode.repeats) {
+      const names = repeat.spans.map((span) => span.name).filter((name) => /^task \d+$/.test(name)).sort();
+      assert.deepEqual(names, ['task 0', 'task 1', 'task 2', 'task 3'], `${mode.mode}: four chunks per run`);
+      assert.ok(Number.isInteger(repeat.threads_used) && repeat.threads_used >= 1 && repeat.threads_used <= 4, JSON.stringify(repeat.threads_used));
+      assert.ok(repeat.freeze && Number.isFinite(repeat.freeze.max_frame_gap_ms), `${mode.mode}: every run measured`);
+    }
+  }
   lab.browser.assertNoPageErrors();
 });
 
-test('sweep: a point per thread count, oversubscription included, and an Amdahl fit', async () => {
+test('sweep: a row and a point per thread count, oversubscription included, and an Amdahl fit', async () => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/`);
   const { threads: cores } = await poolState(page);
@@ -42,93 +108,145 @@ test('sweep: a point per thread count, oversubscription included, and an Amdahl 
   await page.getByTestId('preset-repeats').fill('1');
   await page.getByTestId('preset-run').click();
   await idle(page);
+  const counts = [...new Set([...Array.from({ length: cores }, (_, i) => i + 1), cores + 1, 2 * cores])];
   const points = await page.$$eval('[data-testid="sweep-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
-  const counts = points.map((point) => Number(point.threads));
-  assert.deepEqual(counts, [...new Set([...Array.from({ length: cores }, (_, i) => i + 1), cores + 1, 2 * cores])]);
-  for (const point of points) assert.ok(Number(point.ms) > 0);
+  assert.deepEqual(points.map((point) => Number(point.threads)), counts);
+  const rows = await resultRows(page, counts.length);
+  assert.deepEqual(rows.map((row) => row.mode), counts.map((count) => `threads-${count}`), 'one row per thread count');
+  for (const [index, row] of rows.entries()) {
+    const count = counts[index];
+    assert.equal(row.result, '348513', `primes below 5 000 000 on ${count} threads`);
+    assert.equal(row.repeats, '1');
+    assertFreezeMeasured(row);
+    const used = Number(row.threadsUsed);
+    assert.ok(used >= 1 && used <= count, `${row.mode} used ${row.threadsUsed} threads`);
+    assert.equal(points[index].ms, row.medianMs, `the ${count}-thread point is that row's median`);
+  }
+  assert.equal(rows[0].threadsUsed, '1', 'a pool of one thread uses one');
+  await assertAgreement(page, counts.length);
   const serial = Number(await page.getByTestId('amdahl-serial-fraction').getAttribute('data-value'));
   assert.ok(serial >= 0 && serial <= 1, `serial fraction ${serial}`);
   assert.match(await page.getByTestId('verdict').textContent(), /Amdahl fit/);
   lab.browser.assertNoPageErrors();
 });
 
-test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB', async () => {
+test('hand-off: clone, transfer and shared memory from 1 KiB to 64 MiB, one row each, frozen time of the whole run', async () => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?preset=handoff&autorun=1`);
-  await page.getByTestId('preset-repeats').fill('2');
   await idle(page);
   const points = await page.$$eval('[data-testid="handoff-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
   assert.equal(points.length, 27, 'three methods × nine sizes');
   assert.deepEqual([...new Set(points.map((point) => point.method))], ['clone', 'transfer', 'shared']);
-  assert.equal(Math.max(...points.map((point) => Number(point.bytes))), 64 * 1024 * 1024);
-  for (const point of points) assert.ok(Number(point.ms) > 0, JSON.stringify(point));
-  assert.match(await page.getByTestId('verdict').textContent(), /structured clone took/);
+  assert.equal(Math.max(...points.map((point) => Number(point.bytes))), 64 * MiB);
+  for (const point of points) {
+    assert.ok(Number(point.ms) > 0, JSON.stringify(point));
+    assert.ok(Number(point.minMs) <= Number(point.ms) && Number(point.ms) <= Number(point.maxMs), JSON.stringify(point));
+  }
+  // One row per method (the page is isolated, so shared memory is there too), never twice.
+  const rows = await resultRows(page, 3);
+  assert.deepEqual(rows.map((row) => row.mode), ['clone', 'transfer', 'shared']);
+  for (const row of rows) {
+    assert.equal(row.result, '64 MiB', `${row.mode}: its round trips at the largest size`);
+    // Each round trip runs inside one JS loop, not in a bracket of its own: no reading, rather than 0 ms.
+    assertFreezeNotMeasured(row);
+  }
+  assert.equal(await page.getByTestId('results-agree').count(), 0, 'sizes, not answers: nothing to agree on');
+  const verdict = await page.getByTestId('verdict').textContent();
+  assert.match(verdict, /structured clone took/);
+  assert.doesNotMatch(verdict, /longest frame gap 0 ms/);
+  // The whole run was measured once: its frame gap is quoted, and a real gap is never 0.
+  const gap = verdict.match(/frame gap\D{0,40}?(\d+(?:\.\d+)?) ms/);
+  assert.ok(gap && Number(gap[1]) > 0, `the verdict quotes the run's frame gap: ${verdict}`);
   lab.browser.assertNoPageErrors();
 });
 
-test('pipeline: handing each response to the worker as it arrives beats fetching everything first', async () => {
+test('pipeline: every item\'s own answer in every mode, and handing each response over as it arrives wins', async () => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?preset=pipeline&autorun=1`);
   await poolState(page);
   await idle(page);
+  const items = Number(await page.getByTestId('preset-items').inputValue());
+  const work = await page.getByTestId('preset-work').inputValue();
+  const expected = pipelineAnswer(items, work);
   const rows = await resultRows(page, 3);
   assert.deepEqual(rows.map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
-  assert.equal(new Set(rows.map((row) => row.result)).size, 1, `one answer: ${rows.map((row) => row.result)}`);
-  assert.match(rows[0].result, /^10 items/);
+  for (const row of rows) {
+    assert.equal(row.result, expected, `${row.mode}: item i's sum-loop over ${work} + i`);
+    assert.equal(row.threadsUsed, '1', `${row.mode}: one compute worker`);
+    assertFreezeMeasured(row);
+  }
+  await assertAgreement(page, 3);
   const wall = Object.fromEntries(rows.map((row) => [row.mode, Number(row.wallMs)]));
   assert.ok(wall.pipelined < wall['fetch-then-process'], `pipelined ${wall.pipelined} vs ${wall['fetch-then-process']} ms`);
   assert.ok(wall['fetch-then-process'] < wall.sequential);
-  const lanes = new Set(await page.$$eval('[data-testid="span"]', (spans) => spans.map((span) => span.dataset.lane)));
-  assert.ok(lanes.has('worker') && lanes.has('request-9'));
+  const lanes = new Set((await timelineSpans(page)).map((span) => span.lane));
+  assert.ok(lanes.has('worker') && lanes.has(`request-${items - 1}`), [...lanes].join(' '));
   assert.match(await page.getByTestId('verdict').textContent(), /Pipelined took \d+ ms/);
   lab.browser.assertNoPageErrors();
 });
 
-test('stream: batches give the buffered answer, the first result much sooner, and flat memory', async () => {
+test('stream: batches give the buffered answer, the first result much sooner, and only the buffered worker holds the body', async () => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?preset=stream&autorun=1`);
   await poolState(page);
   await idle(page);
+  const body = Number(await page.getByTestId('preset-mib').inputValue()) * MiB;
+  assert.equal(body, 64 * MiB);
   const rows = await resultRows(page, 2);
   assert.deepEqual(rows.map((row) => row.mode), ['streamed', 'buffered']);
   assert.equal(rows[0].result, rows[1].result, 'streamed checksum = buffered checksum');
   assert.match(rows[0].result, /^1048576 lines/, '64 MiB of 64-byte lines');
+  for (const row of rows) {
+    assert.equal(row.threadsUsed, '1', `${row.mode}: one compute worker`);
+    assertFreezeMeasured(row);
+  }
+  await assertAgreement(page, 2);
   const progress = page.getByTestId('progress');
-  assert.equal(await progress.getAttribute('data-bytes-arrived'), String(64 * 1024 * 1024));
-  assert.equal(await progress.getAttribute('data-bytes-processed'), String(64 * 1024 * 1024));
+  assert.equal(await progress.getAttribute('data-bytes-arrived'), String(body));
+  assert.equal(await progress.getAttribute('data-bytes-processed'), String(body));
   const stream = Object.fromEntries(
     await page.$$eval('[data-testid="stream-row"]', (trs) => trs.map((tr) => [tr.dataset.mode, { ...tr.dataset }])),
   );
+  assert.deepEqual(Object.keys(stream), ['streamed', 'buffered']);
   assert.ok(Number(stream.streamed.firstResultMs) < Number(stream.buffered.firstResultMs) / 2);
   assert.ok(Number(stream.streamed.batches) > 10);
-  assert.ok(Number(stream.streamed.peakMemoryBytes) < Number(stream.buffered.peakMemoryBytes));
-  assert.ok(Number(await page.getByTestId('peak-memory').getAttribute('data-bytes')) > 0);
+  assert.equal(stream.buffered.batches, '1');
+  // What each mode holds, from the allocator: buffered has the whole body in the worker at once, streamed a
+  // batch at a time.
+  const peak = (mode) => Number(stream[mode].peakMemoryBytes);
+  assert.ok(peak('buffered') >= body, `buffered peak ${peak('buffered')} B holds the ${body} B body`);
+  assert.ok(peak('streamed') < 16 * MiB, `streamed peak ${peak('streamed')} B stays well below the body`);
+  const shown = page.getByTestId('peak-memory');
+  assert.equal(await shown.getAttribute('data-measure'), 'allocator-peak');
+  assert.equal(await shown.getAttribute('data-bytes'), stream.buffered.peakMemoryBytes, 'it shows the last mode, buffered');
   assert.match(await page.getByTestId('verdict').textContent(), /Streamed, the first result came after \d+ ms/);
   lab.browser.assertNoPageErrors();
 });
 
-// Settings that keep each preset busy for many seconds, so that Stop lands mid-run.
+// Settings that keep each preset busy for many seconds, so that Stop lands mid-run; `who` is how the other
+// experiments' messages name it.
 const LONG_RUNS = [
-  ['pool-start', { 'preset-size': '200', 'preset-repeats': '20' }],
-  ['sweep', { 'preset-size': '2000000000', 'preset-repeats': '20' }],
-  ['handoff', { 'preset-repeats': '50' }],
-  ['pipeline', { 'preset-items': '100', 'preset-latency': '2000' }],
-  ['stream', { 'preset-mib': '256', 'preset-bandwidth': '8' }],
+  ['pool-start', /pool-start/, { 'preset-size': '200', 'preset-repeats': '20' }],
+  ['sweep', /sweep/, { 'preset-size': '2000000000', 'preset-repeats': '20' }],
+  ['handoff', /hand-off/, { 'preset-repeats': '50' }],
+  ['pipeline', /pipeline/, { 'preset-items': '100', 'preset-latency': '2000' }],
+  ['stream', /stream/, { 'preset-mib': '256', 'preset-bandwidth': '8' }],
 ];
 
-test('Stop ends every preset mid-run, keeps what finished, and the preset runs again afterwards', async () => {
+test('Stop ends every preset mid-run, keeps what finished, and every experiment runs again afterwards', async () => {
   const { page } = lab.browser;
   const runButton = () => page.getByTestId('preset-run');
-  for (const [preset, fields] of LONG_RUNS) {
+  for (const [preset, who, fields] of LONG_RUNS) {
     await page.goto(`${lab.server.url}/?preset=${preset}`);
     await poolState(page);
     for (const [testId, value] of Object.entries(fields)) await page.getByTestId(testId).fill(value);
-    await page.waitForFunction(() => !document.querySelector('[data-testid="preset-run"]')?.disabled, null, { timeout: 30_000 });
+    await waitUntilIdle(page);
     assert.equal(await page.getByTestId('preset-stop').isDisabled(), true, `${preset}: nothing to stop yet`);
     await runButton().click();
     assert.match(await runButton().textContent(), /Running/, preset);
     await page.waitForTimeout(1_500);
-    assert.match(await runButton().textContent(), /Running/, `${preset} is still running when Stop is pressed`);
+    // Still running when Stop is pressed; meanwhile the CPU experiment and the I/O lab refuse to start.
+    await assertOnlyRun(page, 'preset', who);
     await page.getByTestId('preset-stop').click();
     // Bounded: a stopped preset must give the page back within seconds, not when its work would have ended.
     await page.waitForFunction(
@@ -137,10 +255,13 @@ test('Stop ends every preset mid-run, keeps what finished, and the preset runs a
       { timeout: 20_000 },
     );
     const verdict = await page.getByTestId('verdict').textContent();
-    assert.match(verdict, /Stopped by the user after \d+ of \d+ (runs|thread counts|sizes|modes)/, `${preset}: ${verdict}`);
+    const [, done, total] = verdict.match(/Stopped by the user after (\d+) of (\d+) (?:runs|thread counts|sizes|modes)/) ?? [];
+    assert.ok(total, `${preset}: ${verdict}`);
+    assert.ok(Number(done) < Number(total), `${preset} stopped after ${done} of ${total}`);
+    await waitUntilIdle(page);
     assert.equal(await page.getByTestId('preset-stop').isDisabled(), true, `${preset}: Stop is off again`);
   }
-  // The page and its pool are intact: a short pipeline runs to the end.
+  // The page and its pool are intact: a short pipeline runs to the end, every item answered.
   await page.goto(`${lab.server.url}/?preset=pipeline`);
   await poolState(page);
   for (const [testId, value] of Object.entries({ 'preset-items': '3', 'preset-latency': '50', 'preset-work': '1000000' })) {
@@ -150,7 +271,11 @@ test('Stop ends every preset mid-run, keeps what finished, and the preset runs a
   await runButton().click();
   await idle(page);
   const rows = await resultRows(page, 3);
-  assert.deepEqual(rows.map((row) => row.mode), ['sequential', 'fetch-then-process', 'pipelined']);
+  assert.deepEqual(rows.map((row) => [row.mode, row.result]), [
+    ['sequential', pipelineAnswer(3, 1_000_000)],
+    ['fetch-then-process', pipelineAnswer(3, 1_000_000)],
+    ['pipelined', pipelineAnswer(3, 1_000_000)],
+  ]);
   assert.doesNotMatch(await page.getByTestId('verdict').textContent(), /Stopped by the user/);
   lab.browser.assertNoPageErrors();
 });

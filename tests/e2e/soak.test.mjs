@@ -4,7 +4,7 @@
 // size).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poolState, useLab } from './support.mjs';
+import { assertFreezeMeasured, poolState, useLab } from './support.mjs';
 
 const RUNS = Number(process.env.LANES_SOAK_RUNS ?? 1000);
 
@@ -36,7 +36,8 @@ async function runOnce(page, run, timeout = 30_000) {
 test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { timeout: 30 * 60_000 }, async (t) => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?kernel=primes&n=20000&r=1&modes=main`);
-  assert.equal((await poolState(page)).state, 'ready');
+  const { state, threads } = await poolState(page);
+  assert.equal(state, 'ready');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready');
   await page.getByTestId('io-targets').fill('/lab/delay?ms=1&bytes=64');
   await page.getByTestId('io-count').fill('3');
@@ -66,9 +67,13 @@ test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { t
   await page.getByTestId('size-input').fill('2000000');
   for (const other of modes) await page.getByTestId(`mode-${other}`).setChecked(other === 'pool');
   await runOnce(page, 'run-button');
-  const pool = page.locator('[data-testid="result-row"][data-mode="pool"]');
-  assert.equal(await pool.getAttribute('data-result'), '148933');
-  assert.ok(Number(await pool.getAttribute('data-threads-used')) >= 1);
+  const pool = await page.locator('[data-testid="result-row"][data-mode="pool"]').evaluate((row) => ({ ...row.dataset }));
+  assert.equal(pool.result, '148933');
+  assert.equal(pool.cancelled, 'false');
+  // Four sieve segments of a millisecond or so: at least one thread, never more than the pool or the tasks have.
+  const used = Number(pool.threadsUsed);
+  assert.ok(used >= 1 && used <= Math.min(threads, 4), `pool used ${pool.threadsUsed} of ${threads} threads`);
+  assertFreezeMeasured(pool);
   // The history keeps the last 50 runs and counts the rest, so the tab's memory stays bounded.
   assert.equal(await page.getByTestId('history-row').count(), 50);
   assert.equal(Number(await page.getByTestId('history-dropped').getAttribute('data-count')), RUNS + 1 - 50);

@@ -1,5 +1,6 @@
 // Shared harness for the end-to-end specs: a static server for the release `dist/` on 127.0.0.1 and a headless
 // Debian Chromium driven by playwright-core. Every wait is bounded; any page error fails the spec.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,6 +134,121 @@ export async function resultRows(page, count, timeout = 90_000, polling = 'raf')
     { timeout, polling },
   );
   return page.$$eval('[data-testid="result-row"]', (rows) => rows.map((row) => ({ ...row.dataset })));
+}
+
+/**
+ * Asserts that a result row (its dataset) carries a freeze reading: `data-freeze="measured"` and all three
+ * numbers. A real bracket spans at least one frame, so its longest gap is above 0 — a default 0 would fail.
+ */
+export function assertFreezeMeasured(row) {
+  assert.equal(row.freeze, 'measured', `${row.mode}: the freeze was measured`);
+  for (const key of ['frameGapMs', 'frozenMs', 'longTasks']) {
+    assert.ok(row[key] !== undefined && row[key] !== '' && Number(row[key]) >= 0, `${row.mode}: ${key} = ${row[key]}`);
+  }
+  assert.ok(Number(row.frameGapMs) > 0, `${row.mode}: a measured frame gap is never 0 (got ${row.frameGapMs})`);
+}
+
+/** Asserts that a result row says its freeze was not measured and shows no reading (never a default 0). */
+export function assertFreezeNotMeasured(row) {
+  assert.equal(row.freeze, 'not-measured', `${row.mode}: the freeze was not measured on its own`);
+  for (const key of ['frameGapMs', 'frozenMs', 'longTasks']) {
+    assert.equal(row[key], undefined, `${row.mode}: no ${key} where nothing was measured`);
+  }
+}
+
+/**
+ * The timeline's spans: `lane`, `startMs`, `durMs` and the span's own `name` (`task 3`, `job`, …), read from its
+ * hover title (`<lane> — <name>: starts at … ms, lasts … ms`).
+ */
+export function timelineSpans(page) {
+  return page.$$eval('[data-testid="span"]', (spans) =>
+    spans.map((span) => {
+      const title = span.querySelector('title')?.textContent ?? '';
+      const name = title.match(/^.*? — (.*): starts at [-\d.]+ ms, lasts [-\d.]+ ms$/s)?.[1] ?? '';
+      return { ...span.dataset, name };
+    }),
+  );
+}
+
+/** Clicks `testId` and returns the text of the file it offers for download (bounded). */
+export async function download(page, testId) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.getByTestId(testId).click()]);
+  return readFile(await file.path(), 'utf8');
+}
+
+/** The Run and Stop buttons and the message line of each experiment that can run. */
+const RUN_CONTROLS = [
+  { name: 'cpu', run: 'run-button', stop: 'cpu-stop', message: 'form-message' },
+  { name: 'io', run: 'io-run', stop: 'io-stop', message: 'io-message' },
+  { name: 'preset', run: 'preset-run', stop: 'preset-stop', message: 'preset-message' },
+];
+
+/**
+ * One snapshot (a single evaluation, so no run can start or end between two readings) of every experiment's
+ * controls on the page, keyed `cpu`, `io` and `preset` (left out when the page does not show it):
+ * `{ running, runDisabled, stopDisabled, message }`.
+ */
+export function runControls(page) {
+  return page.evaluate((controls) => {
+    const find = (id) => document.querySelector(`[data-testid="${id}"]`);
+    const state = {};
+    for (const { name, run, stop, message } of controls) {
+      const button = find(run);
+      if (!button) continue;
+      state[name] = {
+        running: button.textContent.includes('Running'),
+        runDisabled: button.disabled,
+        stopDisabled: find(stop)?.disabled ?? true,
+        message: find(message)?.textContent ?? '',
+      };
+    }
+    return state;
+  }, RUN_CONTROLS);
+}
+
+/**
+ * Asserts one run at a time while `running` (`cpu`, `io` or `preset`) is in progress: its Stop is enabled; every
+ * other experiment's Run and Stop are disabled and its message line says that `who` (a pattern naming the run)
+ * is running, one run at a time.
+ */
+export async function assertOnlyRun(page, running, who) {
+  const state = await runControls(page);
+  const seen = JSON.stringify(state);
+  assert.equal(state[running]?.running, true, `${running} is running: ${seen}`);
+  assert.equal(state[running].stopDisabled, false, `${running}: its own Stop is enabled: ${seen}`);
+  const others = Object.entries(state).filter(([name]) => name !== running);
+  assert.ok(others.length > 0, `other experiments on the page: ${seen}`);
+  for (const [name, control] of others) {
+    assert.equal(control.runDisabled, true, `${name}: Run is disabled while ${running} runs`);
+    assert.equal(control.stopDisabled, true, `${name}: Stop is disabled while ${running} runs (a Stop is scoped to its run)`);
+    assert.match(control.message, /is running/, `${name}'s message says what runs`);
+    assert.match(control.message, /one run at a time/, `${name}'s message says why`);
+    assert.match(control.message, who, `${name}'s message names the run in progress`);
+  }
+  return state;
+}
+
+/**
+ * Waits (bounded) until no run is in progress: every Run button on the page enabled, every Stop disabled and no
+ * message saying another run is running. Fails with the controls' state when that does not happen in time.
+ */
+export async function waitUntilIdle(page, timeout = 30_000) {
+  try {
+    await page.waitForFunction(
+      (controls) =>
+        controls.every(({ run, stop, message }) => {
+          const find = (id) => document.querySelector(`[data-testid="${id}"]`);
+          const button = find(run);
+          return !button || (!button.disabled && !button.textContent.includes('Running') && find(stop)?.disabled !== false &&
+            !(find(message)?.textContent ?? '').includes('is running'));
+        }),
+      RUN_CONTROLS,
+      { timeout },
+    );
+  } catch (error) {
+    error.message = `the page did not become idle: ${JSON.stringify(await runControls(page))}\n${error.message}`;
+    throw error;
+  }
 }
 
 /**

@@ -222,7 +222,7 @@ pub fn CpuExperiment(
                             .or_else(blocked_reason)
                             .or_else(|| {
                                 current.with(|report| {
-                                    report.as_ref().is_some_and(|report| report.modes.iter().any(ModeReport::cancelled)).then(|| {
+                                    report.as_ref().is_some_and(|report| report.modes.iter().any(ModeReport::cancelled) || report.notes.iter().any(|note| note.starts_with("Stopped by the user"))).then(|| {
                                         "stopped: finished runs are kept, the stopped one is marked".to_owned()
                                     })
                                 })

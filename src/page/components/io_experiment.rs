@@ -266,8 +266,10 @@ fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl In
                                     data-median-ms=wall.clone()
                                     data-min-ms=wall.clone()
                                     data-max-ms=wall
+                                    data-freeze="measured"
                                     data-frame-gap-ms=format!("{:.3}", freeze.max_frame_gap_ms)
                                     data-frozen-ms=format!("{:.3}", freeze.frozen_ms)
+                                    data-long-tasks=freeze.long_tasks.to_string()
                                     data-succeeded=summary.succeeded.to_string()
                                     data-failed=summary.failed.to_string()
                                     data-waves=summary.waves.to_string()

@@ -24,6 +24,7 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
     };
     run.publish(&report);
     let bridge = lab.bridge.get_value();
+    let total_modes = settings.modes.len();
     for mode in settings.modes {
         if run.stopped() {
             break;
@@ -98,5 +99,12 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
         }
         run.publish(&report);
     }
+    // What a Stop left: the modes that finished every repeat.
+    let done = report
+        .modes
+        .iter()
+        .filter(|mode| !mode.cancelled() && mode.error.is_none())
+        .count();
+    run.note_stop(&mut report, done, total_modes, "modes");
     run.finish(report);
 }
