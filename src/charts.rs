@@ -2,6 +2,7 @@
 //! submodules. The SVG components only draw what these functions compute, so everything here is tested natively.
 
 pub mod handoff;
+pub mod requests;
 pub mod speedup;
 
 use crate::report::{Lane, Span};
