@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::charts::requests::{RequestTimes, layout_requests};
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
 use crate::page::app::{Lab, ServiceState};
 use crate::page::experiments::io::{IoPlan, run_io};
@@ -300,7 +301,8 @@ fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl In
     }
 }
 
-/// One row per request with its span drawn as a bar on its mode's time axis.
+/// One row per request with its span drawn as a bar on its mode's time axis; the geometry is
+/// [`layout_requests`].
 #[component]
 fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
     view! {
@@ -318,29 +320,13 @@ fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
             <tbody>
                 {move || {
                     let records = records.get();
-                    // Each mode's time axis, computed once per render (not once per row: N × modes rows).
-                    let now = now_ms();
-                    let mut axes: Vec<(IoMode, f64, f64)> = Vec::new();
-                    for record in &records {
-                        let end = record.end_ms.unwrap_or(now);
-                        match axes.iter_mut().find(|(mode, ..)| *mode == record.mode) {
-                            Some((_, start, last)) => {
-                                *start = start.min(record.start_ms);
-                                *last = last.max(end);
-                            }
-                            None => axes.push((record.mode, record.start_ms, end)),
-                        }
-                    }
+                    let times: Vec<RequestTimes> = records.iter().map(RequestTimes::from).collect();
+                    let layout = layout_requests(&times, now_ms());
                     records
                         .iter()
-                        .map(|record| {
-                            let (mode_start, mode_end) = axes
-                                .iter()
-                                .find(|(mode, ..)| *mode == record.mode)
-                                .map_or((record.start_ms, now), |(_, start, end)| (*start, end.max(start + 1.0)));
-                            let scale = 100.0 / (mode_end - mode_start);
-                            let start = record.start_ms - mode_start;
-                            let end = record.end_ms.map(|end| end - mode_start);
+                        .zip(layout.bars)
+                        .map(|(record, bar)| {
+                            let (start, end) = (bar.start_ms, bar.end_ms);
                             let status = match (&record.error, record.status, end) {
                                 (None, Some(status), _) => status.to_string(),
                                 (Some(_), _, _) => "error".to_owned(),
@@ -352,8 +338,6 @@ fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
                                 None => "in flight…".to_owned(),
                             };
                             let duration = end.map_or(String::new(), |end| format!("{:.0} ms", end - start));
-                            let bar_end = end.unwrap_or(mode_end - mode_start);
-                            let headers = record.headers_ms.map(|headers| (headers - mode_start) * scale);
                             view! {
                                 <tr
                                     data-testid="request-row"
@@ -376,11 +360,12 @@ fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
                                                 class="bar"
                                                 style=format!(
                                                     "left:{:.2}%;width:{:.2}%",
-                                                    start * scale,
-                                                    ((bar_end - start) * scale).max(0.5),
+                                                    bar.left_percent,
+                                                    bar.width_percent,
                                                 )
                                             ></div>
-                                            {headers
+                                            {bar
+                                                .headers_percent
                                                 .map(|headers| {
                                                     view! { <div class="tick" style=format!("left:{headers:.2}%")></div> }
                                                 })}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::charts::speedup::layout_speedup;
 use crate::page::app::Lab;
 use crate::page::components::timeline::Timeline;
 use crate::report::export::{to_csv, to_json, to_trace};
@@ -42,23 +43,12 @@ fn medians(report: &ExperimentReport) -> Vec<(String, Option<f64>)> {
         .collect()
 }
 
-/// Speedup of each mode's median over the slowest median, with the ideal drawn as a reference line.
+/// Speedup of each mode's median over the slowest median, with the ideal drawn as a reference line; the
+/// geometry is [`layout_speedup`].
 #[component]
 fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
-    let measured: Vec<(String, f64)> = medians(&report)
-        .into_iter()
-        .filter_map(|(mode, median)| median.map(|median| (mode, median)))
-        .collect();
-    let slowest = measured.iter().map(|(_, median)| *median).fold(0.0, f64::max);
-    let bars: Vec<(String, f64)> = measured
-        .iter()
-        .map(|(mode, median)| (mode.clone(), if *median > 0.0 { slowest / median } else { 0.0 }))
-        .collect();
-    let ideal = report.ideal_speedup.max(1.0);
-    let top = bars.iter().map(|(_, speedup)| *speedup).fold(ideal, f64::max) * 1.1;
-    let (width, label, row) = (600.0, 120.0, 22.0);
-    let x = move |speedup: f64| label + (width - label - 10.0) * speedup / top;
-    let height = row * bars.len() as f64 + 24.0;
+    let layout = layout_speedup(&medians(&report), report.ideal_speedup, 600.0);
+    let ideal = layout.ideal;
     let ideal_name = match report.kind {
         ExperimentKind::Cpu | ExperimentKind::PoolStart => format!("ideal {ideal:.0}× (pool threads)"),
         ExperimentKind::Sweep => format!("ideal {ideal:.0}× (cores)"),
@@ -67,22 +57,22 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
             "same speed".to_owned()
         }
     };
+    let (bar_x, bar_height) = (layout.bar_x, layout.bar_height);
     view! {
-        <svg data-testid="speedup-chart" class="speedup" viewBox=format!("0 0 {width} {height}") role="img" aria-label="Speedup on medians">
-            {bars
-                .iter()
-                .enumerate()
-                .map(|(index, (mode, speedup))| {
-                    let y = row * index as f64 + 4.0;
+        <svg data-testid="speedup-chart" class="speedup" viewBox=format!("0 0 {} {}", layout.width, layout.height) role="img" aria-label="Speedup on medians">
+            {layout
+                .bars
+                .into_iter()
+                .map(|bar| {
                     view! {
-                        <text x="4" y=y + 14.0>{mode.clone()}</text>
-                        <rect class="speedup-bar" data-mode=mode.clone() data-speedup=format!("{speedup:.3}") x=label y=y width=x(*speedup) - label height=row - 6.0></rect>
-                        <text x=x(*speedup) + 4.0 y=y + 14.0>{format!("{speedup:.2}×")}</text>
+                        <text x="4" y=bar.text_y>{bar.mode.clone()}</text>
+                        <rect class="speedup-bar" data-mode=bar.mode data-speedup=format!("{:.3}", bar.speedup) x=bar_x y=bar.y width=bar.width height=bar_height></rect>
+                        <text x=bar.value_x y=bar.text_y>{format!("{:.2}×", bar.speedup)}</text>
                     }
                 })
                 .collect_view()}
-            <line class="ideal" data-testid="speedup-ideal" x1=x(ideal) x2=x(ideal) y1="0" y2=height - 16.0></line>
-            <text class="ideal-label" x=x(ideal) - 4.0 y=height - 4.0 text-anchor="end">{ideal_name}</text>
+            <line class="ideal" data-testid="speedup-ideal" x1=layout.ideal_x x2=layout.ideal_x y1="0" y2=layout.ideal_y2></line>
+            <text class="ideal-label" x=layout.ideal_label.0 y=layout.ideal_label.1 text-anchor="end">{ideal_name}</text>
         </svg>
     }
 }

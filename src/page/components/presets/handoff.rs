@@ -4,65 +4,51 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::charts::handoff::{HandoffSample, layout_handoff};
 use crate::page::components::presets::{PresetShell, number_field};
 use crate::page::presets::handoff::{SIZES, run_handoff, size_label};
-use crate::report::HandoffMethod;
 use crate::report::verdict::HandoffPoint;
 use crate::state::Preset;
 
-/// The log–log chart of round-trip time against bytes.
+/// The log–log chart of round-trip time against bytes; the geometry is [`layout_handoff`].
 #[component]
 fn HandoffChart(points: Vec<HandoffPoint>) -> impl IntoView {
-    let (width, height, left, bottom) = (600.0, 260.0, 56.0, 30.0);
-    let low_ms = points
+    let samples: Vec<HandoffSample> = points
         .iter()
-        .map(|point| point.median_ms)
-        .fold(f64::INFINITY, f64::min)
-        .max(0.001);
-    let high_ms = points.iter().map(|point| point.median_ms).fold(0.01, f64::max);
-    let (y_low, y_high) = (
-        low_ms.log10().floor(),
-        high_ms.log10().ceil().max(low_ms.log10().floor() + 1.0),
-    );
-    let x = |bytes: u64| left + (width - left - 12.0) * ((bytes as f64).log2() - 10.0) / 16.0;
-    let y = |ms: f64| {
-        (height - bottom) - (height - bottom - 10.0) * (ms.max(0.001).log10() - y_low) / (y_high - y_low)
-    };
-    let methods: Vec<HandoffMethod> = HandoffMethod::ALL
-        .into_iter()
-        .filter(|method| points.iter().any(|point| point.method == *method))
+        .map(|point| (point.method, point.bytes, point.median_ms))
         .collect();
+    let sizes: Vec<u64> = SIZES.iter().step_by(2).copied().collect();
+    let layout = layout_handoff(&samples, &sizes);
+    let (width, height) = (layout.width, layout.height);
+    let (left, right) = layout.plot_x;
     view! {
         <svg class="handoff" viewBox=format!("0 0 {width} {height}") role="img" aria-label="Round trip against bytes, log axes">
-            {(y_low as i32..=y_high as i32)
-                .map(|power| {
-                    let ms = 10_f64.powi(power);
+            {layout
+                .decades
+                .into_iter()
+                .map(|tick| {
                     view! {
-                        <line class="grid" x1=left x2=width - 12.0 y1=y(ms) y2=y(ms)></line>
-                        <text class="axis" x=left - 6.0 y=y(ms) + 4.0 text-anchor="end">{format!("{ms} ms")}</text>
+                        <line class="grid" x1=left x2=right y1=tick.y y2=tick.y></line>
+                        <text class="axis" x=left - 6.0 y=tick.y + 4.0 text-anchor="end">{tick.label}</text>
                     }
                 })
                 .collect_view()}
-            {SIZES
-                .iter()
-                .step_by(2)
-                .map(|bytes| view! { <text class="axis" x=x(*bytes) y=height - 10.0 text-anchor="middle">{size_label(*bytes)}</text> })
+            {layout
+                .sizes
+                .into_iter()
+                .map(|tick| view! { <text class="axis" x=tick.x y=height - 10.0 text-anchor="middle">{size_label(tick.bytes)}</text> })
                 .collect_view()}
-            {methods
-                .iter()
-                .map(|method| {
-                    let line = points
-                        .iter()
-                        .filter(|point| point.method == *method)
-                        .map(|point| format!("{:.1},{:.1}", x(point.bytes), y(point.median_ms)))
-                        .collect::<Vec<_>>()
-                        .join(" ");
+            {layout
+                .lines
+                .into_iter()
+                .map(|(method, line)| {
                     view! { <polyline class=format!("method {}", method.id()) points=line></polyline> }
                 })
                 .collect_view()}
             {points
                 .iter()
-                .map(|point| {
+                .zip(layout.points)
+                .map(|(point, (cx, cy))| {
                     view! {
                         <circle
                             data-testid="handoff-point"
@@ -72,8 +58,8 @@ fn HandoffChart(points: Vec<HandoffPoint>) -> impl IntoView {
                             data-min-ms=format!("{:.4}", point.min_ms)
                             data-max-ms=format!("{:.4}", point.max_ms)
                             class=format!("method {}", point.method.id())
-                            cx=x(point.bytes)
-                            cy=y(point.median_ms)
+                            cx=cx
+                            cy=cy
                             r="4"
                         >
                             <title>{format!("{} {}: median {:.3} ms ({:.3}–{:.3}, {} round trips)", point.method.id(), size_label(point.bytes), point.median_ms, point.min_ms, point.max_ms, point.samples)}</title>
