@@ -1,0 +1,83 @@
+//! Browser tests of the page's measurement path and run state (wasm-bindgen-test in headless Chromium): a
+//! measurement yields its freeze reading together with its times, a second run is refused, a Stop is scoped to
+//! its run, and a Stop pressed while a step waits for the paint is not lost.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
+
+use futures::future::join;
+use lanes::page::app::{Environment, Lab, PoolState, ServiceState};
+use lanes::page::measure::{Measurement, freeze};
+use lanes::page::run::RunState;
+use lanes::report::ExperimentKind;
+use lanes::timing::now_ms;
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn lab() -> Lab {
+    Lab {
+        environment: Environment::read(),
+        pool: RwSignal::new(PoolState::Starting),
+        bridge: StoredValue::new_local(None),
+        lab_endpoint: RwSignal::new(ServiceState::Starting),
+        history: RwSignal::new(Vec::new()),
+        history_dropped: RwSignal::new(0),
+        shown: RwSignal::new(None),
+        fault: RwSignal::new(None),
+        runs: RunState::new(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_measurement_that_holds_the_ui_thread_reads_the_freeze() {
+    freeze::install();
+    let measurement = Measurement::open().await;
+    let held_from = now_ms();
+    // Hold the UI thread the way `main` mode does: no frame can be painted meanwhile.
+    while now_ms() - held_from < 150.0 {}
+    let measured = measurement.close().await;
+    assert!(measured.wall_ms() >= 150.0, "wall {}", measured.wall_ms());
+    assert!(
+        measured.freeze.max_frame_gap_ms >= 150.0,
+        "a 150 ms hold must show as a frame gap, got {:?}",
+        measured.freeze
+    );
+    assert!(measured.freeze.frozen_ms >= 100.0, "{:?}", measured.freeze);
+
+    // The next measurement starts clean: an idle step reads no freeze.
+    let measurement = Measurement::open().await;
+    let measured = measurement.close().await;
+    assert!(measured.freeze.max_frame_gap_ms < 150.0, "{:?}", measured.freeze);
+    let repeat = measured.into_repeat(false, false, 1, Vec::new());
+    assert_eq!(repeat.freeze, Some(measured.freeze));
+}
+
+#[wasm_bindgen_test]
+async fn one_run_at_a_time_with_a_scoped_stop() {
+    let lab = lab();
+    let run = lab.begin_run(ExperimentKind::Cpu).unwrap();
+    let refused = lab.begin_run(ExperimentKind::Io).err().unwrap();
+    assert!(refused.contains("the CPU experiment is running"), "{refused}");
+    assert!(
+        lab.runs.busy_reason(ExperimentKind::Sweep).is_some(),
+        "every other experiment is told"
+    );
+    assert!(lab.runs.busy_reason(ExperimentKind::Cpu).is_none());
+
+    // Another panel's Stop does not stop this run.
+    lab.runs.stop(lab, ExperimentKind::Io);
+    assert!(!run.stopped());
+
+    // A Stop pressed while the step waits for the paint is kept: the step never starts.
+    let (measurement, ()) = join(run.measure(), async { lab.runs.stop(lab, ExperimentKind::Cpu) }).await;
+    assert!(measurement.is_none(), "a Stop during the paint wait was lost");
+    assert!(run.stopped());
+    assert!(run.unless_stopped(async { 1 }).await.is_none());
+
+    // Dropped, the run frees the page.
+    drop(run);
+    let next = lab.begin_run(ExperimentKind::Io).unwrap();
+    assert!(!next.stopped(), "a new run starts without the old Stop");
+    assert_eq!(next.unless_stopped(async { 2 }).await, Some(2));
+}
