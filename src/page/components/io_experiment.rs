@@ -11,7 +11,7 @@ use crate::page::freeze;
 use crate::report::{
     ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, ReportMode, Span,
 };
-use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
+use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
 
 /// A validated I/O experiment.
@@ -199,7 +199,7 @@ fn to_report(
         id,
         kind: ExperimentKind::Io,
         label: format!("I/O N={} k={} {}", plan.count, plan.limit, plan.targets.join(" ")),
-        permalink: state::io_to_query(&IoSettings {
+        permalink: settings::io_to_query(&IoSettings {
             targets: plan.targets.clone(),
             count: plan.count as u32,
             limit: plan.limit as u32,
@@ -249,7 +249,7 @@ pub fn IoExperiment(
             check_target(target).map_err(|error| format!("target {}: {error}", line + 1))?;
         }
         let number = |name: &str, text: String, min: u32, max: u32| {
-            state::parse_bounded(&text, u64::from(min), u64::from(max))
+            settings::parse_bounded(&text, u64::from(min), u64::from(max))
                 .map(|value| value as u32)
                 .map_err(|error| format!("{name}: {error}"))
         };
@@ -329,7 +329,7 @@ pub fn IoExperiment(
                 modes: plan.modes,
                 autorun: true,
             };
-            format!("?{}", state::io_to_query(&settings))
+            format!("?{}", settings::io_to_query(&settings))
         })
     };
     let number_input = |test_id: &'static str, label: &'static str, value: RwSignal<String>| {
@@ -377,7 +377,7 @@ pub fn IoExperiment(
                         on:input=move |event| targets_text.set(event_target_value(&event))
                     ></textarea>
                     <span class="presets">
-                        <button type="button" class="link" on:click=move |_| targets_text.set(state::lab_target(300))>
+                        <button type="button" class="link" on:click=move |_| targets_text.set(settings::lab_target(300))>
                             "latency endpoint"
                         </button>
                         <button type="button" class="link" on:click=move |_| targets_text.set("compute-worker.js".to_owned())>
