@@ -4,6 +4,7 @@
 //! Nothing here knows about the web: the clock is passed in, so the kernels are tested natively.
 
 pub mod chunked_sum;
+pub mod cost;
 pub mod mandelbrot;
 pub mod primes;
 pub mod sum_loop;
@@ -104,6 +105,33 @@ impl KernelSpec {
             kernel,
             size: kernel.default_size(),
             tasks: DEFAULT_TASKS,
+        }
+    }
+
+    /// How much work the job is, in the kernel's own arbitrary unit: comparable between sizes of one kernel
+    /// (twice the work takes twice as long on one thread), never between kernels. [`cost`] turns a measured
+    /// time into a speed in this unit and back.
+    ///
+    /// - `sum-loop`: `n` additions in each of `tasks` tasks.
+    /// - `chunked-sum`: item `j` sums `j · K` products, so `items` items cost `K · items · (items + 1) / 2`.
+    /// - `primes`: a sieve of Eratosthenes crosses off `n · ln ln n` multiples (its counting pass is linear).
+    /// - `mandelbrot`: `width × height` pixels (height from [`mandelbrot::height_for`]), each at most
+    ///   [`mandelbrot::MAX_ITERATIONS`] steps; the mean escape time of this fixed view barely changes with the
+    ///   resolution (about 55 steps at every width), so the bound is as good as the mean for a ratio.
+    pub fn work(&self) -> f64 {
+        let size = self.size as f64;
+        match self.kernel {
+            Kernel::SumLoop => size * f64::from(self.tasks),
+            Kernel::ChunkedSum => chunked_sum::K as f64 * size * (size + 1.0) / 2.0,
+            // ln ln n is negative below e^e; from 16 on it is above 1 and growing, so the work stays monotone.
+            Kernel::Primes => size * size.max(16.0).ln().ln(),
+            Kernel::Mandelbrot => {
+                // Sizes this large are refused anyway; the cap keeps `height_for` from overflowing.
+                let width = u32::try_from(self.size).unwrap_or(u32::MAX).min(u32::MAX / 4);
+                f64::from(width)
+                    * f64::from(mandelbrot::height_for(width))
+                    * f64::from(mandelbrot::MAX_ITERATIONS)
+            }
         }
     }
 

@@ -12,7 +12,7 @@ pub mod modes;
 pub mod pipeline;
 pub mod protocol;
 pub mod report;
-pub mod state;
+pub mod settings;
 pub mod stream;
 
 #[cfg(target_arch = "wasm32")]

@@ -14,7 +14,7 @@ use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
 use crate::page::run::RunState;
 use crate::report::ExperimentReport;
-use crate::state::{self, Experiment};
+use crate::settings::{self, Experiment};
 
 /// What the browser offers, read once at start-up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -212,7 +212,7 @@ pub fn App() -> impl IntoView {
     let search = web_sys::window()
         .and_then(|window| window.location().search().ok())
         .unwrap_or_default();
-    let parsed = state::from_query(state::query_pairs(&search));
+    let parsed = settings::from_query(settings::query_pairs(&search));
     let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
     let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     let notes = parsed.notes.clone();

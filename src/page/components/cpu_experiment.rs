@@ -13,7 +13,7 @@ use crate::page::components::results_table::ResultsTable;
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::measure::freeze;
 use crate::report::{ExperimentKind, ModeReport};
-use crate::state::{self, CpuSettings, MAX_REPEATS};
+use crate::settings::{self, CpuSettings, MAX_REPEATS};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
@@ -44,8 +44,8 @@ pub fn CpuExperiment(
 
     // The form's text, checked as it is typed: a spec, or the sentence that says what is wrong.
     let spec = Memo::new(move |_| -> Result<KernelSpec, String> {
-        let size = state::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
-        let tasks = state::parse_count(&tasks_text.get())
+        let size = settings::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
+        let tasks = settings::parse_count(&tasks_text.get())
             .map_err(|error| format!("tasks: {error}"))
             .and_then(|tasks| u32::try_from(tasks).map_err(|_| format!("tasks: at most {MAX_TASKS}")))?;
         let spec = KernelSpec {
@@ -57,7 +57,7 @@ pub fn CpuExperiment(
         Ok(spec)
     });
     let repeats = Memo::new(move |_| {
-        state::parse_bounded(&repeats_text.get(), 1, u64::from(MAX_REPEATS))
+        settings::parse_bounded(&repeats_text.get(), 1, u64::from(MAX_REPEATS))
             .map(|repeats| repeats as u32)
             .map_err(|error| format!("repeats: {error}"))
     });
@@ -233,7 +233,7 @@ pub fn CpuExperiment(
                 {move || {
                     settings()
                         .map(|settings| {
-                            let href = format!("?{}&autorun=1", state::to_query(&settings));
+                            let href = format!("?{}&autorun=1", settings::to_query(&settings));
                             view! {
                                 <a class="permalink" data-testid="permalink" href=href>
                                     "permalink"

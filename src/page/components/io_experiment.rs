@@ -8,7 +8,7 @@ use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
 use crate::page::app::{Lab, ServiceState};
 use crate::page::experiments::io::{IoPlan, run_io};
 use crate::report::{ExperimentKind, FreezeReading};
-use crate::state::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
+use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
 use crate::timing::now_ms;
 
 /// The I/O experiment: form, Run/Stop, one result row per mode and one row per request.
@@ -56,7 +56,7 @@ pub fn IoExperiment(
             check_target(target).map_err(|error| format!("target {}: {error}", line + 1))?;
         }
         let number = |name: &str, text: String, min: u32, max: u32| {
-            state::parse_bounded(&text, u64::from(min), u64::from(max))
+            settings::parse_bounded(&text, u64::from(min), u64::from(max))
                 .map(|value| value as u32)
                 .map_err(|error| format!("{name}: {error}"))
         };
@@ -121,7 +121,7 @@ pub fn IoExperiment(
                 modes: plan.modes,
                 autorun: true,
             };
-            format!("?{}", state::io_to_query(&settings))
+            format!("?{}", settings::io_to_query(&settings))
         })
     };
     let number_input = |test_id: &'static str, label: &'static str, value: RwSignal<String>| {
@@ -169,7 +169,7 @@ pub fn IoExperiment(
                         on:input=move |event| targets_text.set(event_target_value(&event))
                     ></textarea>
                     <span class="presets">
-                        <button type="button" class="link" on:click=move |_| targets_text.set(state::lab_target(300))>
+                        <button type="button" class="link" on:click=move |_| targets_text.set(settings::lab_target(300))>
                             "latency endpoint"
                         </button>
                         <button type="button" class="link" on:click=move |_| targets_text.set("compute-worker.js".to_owned())>

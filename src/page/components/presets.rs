@@ -16,14 +16,14 @@ use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::run::Run;
 use crate::report::ExperimentKind;
-use crate::state::{self, Preset};
+use crate::settings::{self, Preset};
 
 /// Kernel and size fields for the CPU presets; yields a validated spec or the reason it is invalid.
 pub(crate) fn kernel_fields(initial: KernelSpec) -> (impl IntoView, Memo<Result<KernelSpec, String>>) {
     let (view, kernel, size_text) =
         kernel_inputs(initial.kernel, initial.size, "preset-kernel", "preset-size");
     let spec = Memo::new(move |_| {
-        let size = state::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
+        let size = settings::parse_count(&size_text.get()).map_err(|error| format!("size: {error}"))?;
         let spec = KernelSpec {
             kernel: kernel.get(),
             size,
@@ -44,7 +44,7 @@ pub(crate) fn number_field(
 ) -> (impl IntoView, Memo<Result<u32, String>>) {
     let text = RwSignal::new(initial.to_string());
     let value = Memo::new(move |_| {
-        state::parse_bounded(&text.get(), u64::from(min), u64::from(max))
+        settings::parse_bounded(&text.get(), u64::from(min), u64::from(max))
             .map(|value| value as u32)
             .map_err(|error| format!("{label}: {error}"))
     });

@@ -7,7 +7,7 @@ use crate::page::bridge::WorkerError;
 use crate::page::run::Run;
 use crate::page::runner::{RunError, run_mode};
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, ReportMode};
-use crate::state::{self, CpuSettings};
+use crate::settings::{self, CpuSettings};
 
 /// Runs `settings` and records the report; `show_picture` receives the last picture a kernel drew.
 pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_picture: impl Fn(Image)) {
@@ -17,7 +17,7 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
         id: lab.next_report_id(),
         kind: ExperimentKind::Cpu,
         label: format!("{} n={}", spec.kernel.id(), spec.size),
-        permalink: state::to_query(&settings),
+        permalink: settings::to_query(&settings),
         ideal_speedup,
         notes: Vec::new(),
         modes: Vec::new(),

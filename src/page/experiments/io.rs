@@ -10,7 +10,7 @@ use crate::page::run::Run;
 use crate::report::{
     ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, ReportMode, Span,
 };
-use crate::state::{self, IoSettings};
+use crate::settings::{self, IoSettings};
 use crate::timing::now_ms;
 
 /// A validated I/O experiment.
@@ -226,7 +226,7 @@ fn to_report(
         id,
         kind: ExperimentKind::Io,
         label: format!("I/O N={} k={} {}", plan.count, plan.limit, plan.targets.join(" ")),
-        permalink: state::io_to_query(&IoSettings {
+        permalink: settings::io_to_query(&IoSettings {
             targets: plan.targets.clone(),
             count: plan.count as u32,
             limit: plan.limit as u32,

@@ -8,7 +8,7 @@ use crate::charts::handoff::{HandoffSample, layout_handoff};
 use crate::page::components::presets::{PresetShell, number_field};
 use crate::page::presets::handoff::{SIZES, run_handoff, size_label};
 use crate::report::verdict::HandoffPoint;
-use crate::state::Preset;
+use crate::settings::Preset;
 
 /// The log–log chart of round-trip time against bytes; the geometry is [`layout_handoff`].
 #[component]

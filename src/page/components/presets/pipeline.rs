@@ -8,7 +8,7 @@ use crate::kernels::{Kernel, KernelSpec};
 use crate::page::app::{Lab, ServiceState};
 use crate::page::components::presets::{PresetShell, number_field};
 use crate::page::presets::pipeline::{Plan, run_pipeline_preset};
-use crate::state::Preset;
+use crate::settings::Preset;
 
 /// The pipeline preset.
 #[component]

@@ -8,7 +8,7 @@ use crate::page::app::Lab;
 use crate::page::components::presets::{PresetShell, kernel_fields, number_field};
 use crate::page::presets::pool_start::{LESSON_SPEC, run_pool_start};
 use crate::report::verdict::ColdStart;
-use crate::state::Preset;
+use crate::settings::Preset;
 
 /// The pool-start preset.
 #[component]

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use crate::page::app::{Lab, ServiceState};
 use crate::page::components::presets::{PresetShell, number_field};
 use crate::page::presets::stream::{Progress, StreamRow, run_stream};
-use crate::state::Preset;
+use crate::settings::Preset;
 
 /// The streaming preset.
 #[component]

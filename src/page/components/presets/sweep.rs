@@ -10,7 +10,7 @@ use crate::page::app::Lab;
 use crate::page::components::presets::{PresetShell, kernel_fields, number_field};
 use crate::page::presets::sweep::{SweepChartData, run_sweep};
 use crate::report::stats::amdahl_time;
-use crate::state::Preset;
+use crate::settings::Preset;
 
 /// The sweep chart: measured medians, the ideal `T1/n` and the fitted Amdahl curve.
 #[component]

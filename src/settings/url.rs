@@ -1,258 +1,78 @@
-//! Experiment settings as plain data: parsed from the URL and from the form's text fields, and written back to
-//! a permalink. Pure functions, tested natively; malformed input becomes a note, never a panic.
+//! The URL codec: reads a page's query into [`ParsedSettings`] and writes settings back as a permalink.
+//! Decoding and encoding of values are `application/x-www-form-urlencoded`, by the `form_urlencoded` crate.
 
+use super::{
+    CpuSettings, DEFAULT_IO_COUNT, DEFAULT_LATENCY_MS, DEFAULT_REPEATS, DEFAULT_TIMEOUT_MS, Experiment,
+    IoSettings, MAX_IO_COUNT, MAX_LATENCY_MS, MAX_REPEATS, ParsedSettings, Preset, TIMEOUT_RANGE_MS,
+    lab_target, parse_bounded, parse_count,
+};
 use crate::io::{IoMode, check_target};
 use crate::kernels::{DEFAULT_TASKS, Kernel, KernelSpec};
 use crate::modes::Mode;
 
-/// Which experiment a URL is about (`experiment=cpu|io`); its `n`, `modes` and `autorun` belong to it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Experiment {
-    /// The CPU experiment (the default).
-    #[default]
-    Cpu,
-    /// The I/O lab.
-    Io,
-}
-
-/// The preset experiments (`preset=` in the URL).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Preset {
-    /// Cold worker and pool per run against the warm ones (fork vs spawn).
-    PoolStart,
-    /// One kernel at 1, 2, … threads and beyond, with an Amdahl fit.
-    Sweep,
-    /// Moving bytes to a worker by clone, transfer and shared memory.
-    Handoff,
-    /// Fetch-then-process: sequential, in two phases, or pipelined.
-    Pipeline,
-    /// A large body processed in batches as it arrives, against buffering it.
-    Stream,
-}
-
-impl Preset {
-    /// Every preset, in the order the page lists them.
-    pub const ALL: [Preset; 5] = [
-        Preset::Pipeline,
-        Preset::Stream,
-        Preset::PoolStart,
-        Preset::Sweep,
-        Preset::Handoff,
-    ];
-
-    /// The stable id used in `preset=` and `preset-<id>`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Preset::PoolStart => "pool-start",
-            Preset::Sweep => "sweep",
-            Preset::Handoff => "handoff",
-            Preset::Pipeline => "pipeline",
-            Preset::Stream => "stream",
-        }
-    }
-
-    /// Parses an id made by [`Preset::id`].
-    pub fn from_id(id: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|preset| preset.id() == id)
-    }
-
-    /// The button's label.
-    pub fn title(self) -> &'static str {
-        match self {
-            Preset::PoolStart => "Pool start cost (fork vs spawn)",
-            Preset::Sweep => "Scaling sweep (Amdahl)",
-            Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
-            Preset::Pipeline => "Mixed pipeline (fetch → process)",
-            Preset::Stream => "Streaming in batches",
-        }
-    }
-}
-
-/// The I/O experiment a URL or the form describes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IoSettings {
-    /// URLs to fetch; request i uses target i mod len.
-    pub targets: Vec<String>,
-    /// Requests per mode (N).
-    pub count: u32,
-    /// In-flight limit of the bounded mode (k).
-    pub limit: u32,
-    /// Per-request time limit.
-    pub timeout_ms: u32,
-    /// The modes to run, in execution order.
-    pub modes: Vec<IoMode>,
-    /// Whether to run as soon as the page is ready.
-    pub autorun: bool,
-}
-
-/// Requests per mode by default: the lesson's three.
-pub const DEFAULT_IO_COUNT: u32 = 3;
-/// The most requests per mode.
-pub const MAX_IO_COUNT: u32 = 100;
-/// The latency endpoint's delay by default, as in the lesson.
-pub const DEFAULT_LATENCY_MS: u32 = 300;
-/// The longest delay the latency endpoint is asked for from a URL.
-pub const MAX_LATENCY_MS: u32 = 60_000;
-/// The per-request time limit by default.
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
-/// The accepted per-request time limits.
-pub const TIMEOUT_RANGE_MS: (u32, u32) = (50, 120_000);
-
-/// The built-in latency endpoint (served by the lab service worker, no network needed).
-pub fn lab_target(latency_ms: u32) -> String {
-    format!("/lab/delay?ms={latency_ms}&bytes=1024")
-}
-
-impl Default for IoSettings {
-    fn default() -> Self {
-        IoSettings {
-            targets: vec![lab_target(DEFAULT_LATENCY_MS)],
-            count: DEFAULT_IO_COUNT,
-            limit: 2,
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-            modes: vec![
-                IoMode::Single,
-                IoMode::Sequential,
-                IoMode::Concurrent,
-                IoMode::Bounded,
-            ],
-            autorun: false,
-        }
-    }
-}
-
-/// Parses a number typed into a form field and checks it against `min..=max`.
-///
-/// # Errors
-/// A sentence naming what is wrong and the accepted range.
-pub fn parse_bounded(text: &str, min: u64, max: u64) -> Result<u64, String> {
-    let value = parse_count(text)?;
-    if value < min || value > max {
-        return Err(format!("{value} is outside {min}..={max}"));
-    }
-    Ok(value)
-}
-
-/// The CPU experiment a URL or the form describes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CpuSettings {
-    /// Kernel, size and task count.
-    pub spec: KernelSpec,
-    /// The modes to run, in execution order.
-    pub modes: Vec<Mode>,
-    /// Measured repeats per mode (one warm-up run comes on top).
-    pub repeats: u32,
-    /// Whether to run as soon as the pool is ready.
-    pub autorun: bool,
-}
-
-/// Measured repeats per mode by default.
-pub const DEFAULT_REPEATS: u32 = 3;
-/// The most repeats per mode.
-pub const MAX_REPEATS: u32 = 20;
-
-impl Default for CpuSettings {
-    fn default() -> Self {
-        CpuSettings {
-            spec: KernelSpec::with_defaults(Kernel::Primes),
-            modes: Mode::ALL.to_vec(),
-            repeats: DEFAULT_REPEATS,
-            autorun: false,
-        }
-    }
-}
-
-/// Settings read from a URL, with a note for every parameter that was ignored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParsedSettings {
-    /// The experiment the URL is about.
-    pub experiment: Experiment,
-    /// The CPU settings, defaults where the URL said nothing usable.
-    pub settings: CpuSettings,
-    /// The I/O settings, likewise.
-    pub io: IoSettings,
-    /// The preset the URL opens, if any.
-    pub preset: Option<Preset>,
-    /// Whether to run that preset at once.
-    pub preset_autorun: bool,
-    /// `?debug=1`: show the fault injection panel (a trapping, a hanging and an exiting compute worker).
-    pub debug: bool,
-    /// One human-readable note per ignored parameter.
-    pub notes: Vec<String>,
-}
-
-/// Parses a whole number typed by a person: digits with optional `_` or `,` separators, or a plain exponent
-/// form such as `2e6`.
-///
-/// # Errors
-/// A sentence naming what is wrong, shown next to the field.
-pub fn parse_count(text: &str) -> Result<u64, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("enter a whole number".to_owned());
-    }
-    let digits: String = trimmed.chars().filter(|c| *c != '_' && *c != ',').collect();
-    if let Ok(value) = digits.parse::<u64>() {
-        return Ok(value);
-    }
-    if digits.starts_with('-') {
-        return Err(format!("“{trimmed}” is negative: enter a whole number ≥ 0"));
-    }
-    match digits.parse::<f64>() {
-        Ok(value) if !value.is_finite() => Err(format!("“{trimmed}” is not a finite number")),
-        Ok(value) if value < 0.0 => Err(format!("“{trimmed}” is negative: enter a whole number ≥ 0")),
-        Ok(value) if value.fract() != 0.0 => Err(format!("“{trimmed}” is not a whole number")),
-        Ok(value) if value > u64::MAX as f64 => Err(format!("“{trimmed}” is far too large")),
-        Ok(value) => Ok(value as u64),
-        Err(_) => Err(format!("“{trimmed}” is not a number")),
-    }
-}
-
 /// Splits a URL query (with or without its leading `?`) into decoded key–value pairs; `+` means a space and
-/// `%XX` a byte, as in `application/x-www-form-urlencoded`. Invalid escapes are kept as typed.
+/// `%XX` a byte, as in `application/x-www-form-urlencoded`. Invalid escapes are kept as typed, and bytes that
+/// are not UTF-8 become U+FFFD.
 pub fn query_pairs(search: &str) -> Vec<(String, String)> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect()
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |offset: usize| {
-            bytes
-                .get(index + offset)
-                .and_then(|byte| char::from(*byte).to_digit(16))
-        };
-        match (bytes[index], hex(1), hex(2)) {
-            (b'%', Some(high), Some(low)) => {
-                decoded.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (b'+', _, _) => {
-                decoded.push(b' ');
-                index += 1;
-            }
-            (byte, _, _) => {
-                decoded.push(byte);
-                index += 1;
-            }
+/// A mode that `modes=` lists by id, comma-separated: the CPU experiment's [`Mode`] and the I/O lab's
+/// [`IoMode`]. Both lists are read by the one parser, [`parse_modes`].
+pub trait UrlMode: Copy + Ord {
+    /// What the notes call an entry: "mode", "I/O mode".
+    const NOUN: &'static str;
+    /// What happens when the list names no known mode, for the note.
+    const FALLBACK: &'static str;
+
+    /// Parses one entry of the list.
+    fn from_url_id(id: &str) -> Option<Self>;
+}
+
+impl UrlMode for Mode {
+    const NOUN: &'static str = "mode";
+    const FALLBACK: &'static str = "running all three";
+
+    fn from_url_id(id: &str) -> Option<Mode> {
+        Mode::from_id(id)
+    }
+}
+
+impl UrlMode for IoMode {
+    const NOUN: &'static str = "I/O mode";
+    const FALLBACK: &'static str = "using the defaults";
+
+    fn from_url_id(id: &str) -> Option<IoMode> {
+        IoMode::from_id(id)
+    }
+}
+
+/// Reads a `modes=` list: the known modes, each once, in execution order (the type's `Ord`), whatever order
+/// the URL gave. Empty entries are skipped; an unknown entry is noted and skipped; a list with no known mode at
+/// all is noted and yields `None`, so the caller keeps its defaults.
+pub fn parse_modes<M: UrlMode>(list: &str, notes: &mut Vec<String>) -> Option<Vec<M>> {
+    let mut modes = Vec::new();
+    for id in list.split(',').filter(|id| !id.is_empty()) {
+        match M::from_url_id(id) {
+            Some(mode) if !modes.contains(&mode) => modes.push(mode),
+            Some(_) => {}
+            None => notes.push(format!("unknown {} “{id}” ignored", M::NOUN)),
         }
     }
-    String::from_utf8_lossy(&decoded).into_owned()
+    if modes.is_empty() {
+        notes.push(format!("no known {} in “modes”: {}", M::NOUN, M::FALLBACK));
+        return None;
+    }
+    modes.sort();
+    Some(modes)
 }
 
 /// Reads the experiment from URL query pairs: `experiment` (`cpu` or `io`); for the CPU experiment `kernel`,
-/// `n`, `t`, `modes`, `autorun`; for the I/O lab `n`, `k`, `ms`, `timeout`, `target` (repeatable), `modes`,
-/// `autorun`. Parameters of the other experiment are left at their defaults.
+/// `n`, `t`, `r`, `modes`, `autorun`; for the I/O lab `n`, `k`, `ms`, `timeout`, `target` (repeatable),
+/// `modes`, `autorun`; `preset` (with `autorun`) and `debug`. Parameters of the other experiment are left at
+/// their defaults.
 pub fn from_query<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> ParsedSettings
 where
     K: AsRef<str>,
@@ -334,18 +154,7 @@ fn io_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> IoSetti
                 Err(error) => notes.push(format!("target ignored ({error})")),
             },
             "modes" => {
-                let mut modes = Vec::new();
-                for id in value.split(',').filter(|id| !id.is_empty()) {
-                    match IoMode::from_id(id) {
-                        Some(mode) if !modes.contains(&mode) => modes.push(mode),
-                        Some(_) => {}
-                        None => notes.push(format!("unknown I/O mode “{id}” ignored")),
-                    }
-                }
-                if modes.is_empty() {
-                    notes.push("no known I/O mode in “modes”: using the defaults".to_owned());
-                } else {
-                    modes.sort();
+                if let Some(modes) = parse_modes(value, notes) {
                     io.modes = modes;
                 }
             }
@@ -362,6 +171,8 @@ fn io_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> IoSetti
 /// The query string (without `?`) that [`from_query`] reads back into the same I/O settings.
 pub fn io_to_query(io: &IoSettings) -> String {
     let modes: Vec<&str> = io.modes.iter().map(|mode| mode.id()).collect();
+    // Numbers and ids are written as they are (a comma is allowed in a query), so the link stays readable;
+    // only the targets, which are free text, are encoded.
     let mut query = format!(
         "experiment=io&n={}&k={}&timeout={}&modes={}",
         io.count,
@@ -371,25 +182,12 @@ pub fn io_to_query(io: &IoSettings) -> String {
     );
     for target in &io.targets {
         query.push_str("&target=");
-        query.push_str(&percent_encode(target));
+        query.extend(form_urlencoded::byte_serialize(target.as_bytes()));
     }
     if io.autorun {
         query.push_str("&autorun=1");
     }
     query
-}
-
-/// Percent-encodes everything but unreserved characters, for a query value.
-pub fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
 }
 
 fn cpu_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> CpuSettings {
@@ -412,18 +210,7 @@ fn cpu_from_query(pairs: &[(String, String)], notes: &mut Vec<String>) -> CpuSet
                 settings.repeats = url_number(notes, "r", value, (1, MAX_REPEATS), DEFAULT_REPEATS);
             }
             "modes" => {
-                let mut modes = Vec::new();
-                for id in value.split(',').filter(|id| !id.is_empty()) {
-                    match Mode::from_id(id) {
-                        Some(mode) if !modes.contains(&mode) => modes.push(mode),
-                        Some(_) => {}
-                        None => notes.push(format!("unknown mode “{id}” ignored")),
-                    }
-                }
-                if modes.is_empty() {
-                    notes.push("no known mode in “modes”: running all three".to_owned());
-                } else {
-                    modes.sort();
+                if let Some(modes) = parse_modes(value, notes) {
                     settings.modes = modes;
                 }
             }
@@ -573,6 +360,56 @@ mod tests {
     }
 
     #[test]
+    fn targets_with_reserved_and_non_ascii_characters_round_trip() {
+        let awkward = [
+            "http://127.0.0.1:9/a?b=c&d=e",
+            "http://127.0.0.1:9/50%25 off?q=a+b&r=1=2",
+            "http://127.0.0.1:9/ünïcödé/日本?emoji=🦀&space= x ",
+            "/lab/delay?ms=5&bytes=1024#frag",
+        ];
+        let io = IoSettings {
+            targets: awkward.iter().map(|target| target.trim().to_owned()).collect(),
+            ..IoSettings::default()
+        };
+        let query = io_to_query(&io);
+        // Every reserved character of a target is escaped, so the target cannot leak into other parameters.
+        for target in query.split('&').filter_map(|pair| pair.strip_prefix("target=")) {
+            assert!(!target.contains(['&', '=', '?', '#', ' ']), "{target}");
+            assert!(target.is_ascii(), "{target}");
+        }
+        let parsed = from_query(query_pairs(&query));
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(parsed.io.targets, io.targets);
+        assert_eq!(parsed.io, io);
+    }
+
+    #[test]
+    fn the_codec_round_trips_any_text() {
+        for text in [
+            "a&b=c",
+            "100%",
+            "1+1 = 2",
+            "  spaced  ",
+            "ünïcödé 日本 🦀",
+            "%zz",
+            "",
+            "=&=&",
+        ] {
+            let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+            assert!(!encoded.contains(['&', '=', ' ']), "{encoded}");
+            let pairs = query_pairs(&format!("?key={encoded}&other=1"));
+            assert_eq!(
+                pairs,
+                vec![
+                    ("key".to_owned(), text.to_owned()),
+                    ("other".to_owned(), "1".to_owned())
+                ],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn presets_parse_and_unknown_ones_are_noted() {
         let parsed = from_query(split("preset=sweep&autorun=1"));
         assert_eq!(parsed.preset, Some(Preset::Sweep));
@@ -608,15 +445,56 @@ mod tests {
             from_query(query_pairs("?modes=main%2Cpool")).settings.modes,
             vec![Mode::Main, Mode::Pool]
         );
+        assert_eq!(
+            query_pairs("a=%C3%BC&&b=%FF"),
+            vec![
+                ("a".to_owned(), "ü".to_owned()),
+                ("b".to_owned(), "\u{FFFD}".to_owned()),
+            ]
+        );
     }
 
     #[test]
-    fn counts_parse_the_way_people_type_them() {
-        assert_eq!(parse_count(" 2_000_000 "), Ok(2_000_000));
-        assert_eq!(parse_count("1,000"), Ok(1_000));
-        assert_eq!(parse_count("2e6"), Ok(2_000_000));
-        for bad in ["", "-1", "1.5", "NaN", "inf", "1e30", "ten"] {
-            assert!(parse_count(bad).is_err(), "{bad}");
+    fn one_mode_parser_reads_both_experiments_lists() {
+        let mut notes = Vec::new();
+        assert_eq!(
+            parse_modes::<Mode>("pool,,main,pool,warp", &mut notes),
+            Some(vec![Mode::Main, Mode::Pool]),
+            "sorted into execution order, duplicates and empty entries dropped"
+        );
+        assert_eq!(notes, vec!["unknown mode “warp” ignored".to_owned()]);
+
+        let mut notes = Vec::new();
+        assert_eq!(
+            parse_modes::<IoMode>("race,single,race,warp", &mut notes),
+            Some(vec![IoMode::Single, IoMode::Race])
+        );
+        assert_eq!(notes, vec!["unknown I/O mode “warp” ignored".to_owned()]);
+
+        for (list, expected_notes) in [("", 1), (",,", 1), ("warp", 2), ("warp,drive", 3)] {
+            let mut notes = Vec::new();
+            assert_eq!(parse_modes::<Mode>(list, &mut notes), None, "{list}");
+            assert_eq!(notes.len(), expected_notes, "{list}: {notes:?}");
+            assert_eq!(
+                notes.last().map(String::as_str),
+                Some("no known mode in “modes”: running all three")
+            );
+            let mut notes = Vec::new();
+            assert_eq!(parse_modes::<IoMode>(list, &mut notes), None, "{list}");
+            assert_eq!(
+                notes.last().map(String::as_str),
+                Some("no known I/O mode in “modes”: using the defaults")
+            );
         }
+    }
+
+    #[test]
+    fn an_empty_or_unknown_modes_list_keeps_each_experiments_defaults() {
+        let parsed = from_query(split("modes="));
+        assert_eq!(parsed.settings.modes, Mode::ALL.to_vec());
+        assert_eq!(parsed.notes.len(), 1);
+        let parsed = from_query(split("experiment=io&modes=warp"));
+        assert_eq!(parsed.io.modes, IoSettings::default().modes);
+        assert_eq!(parsed.notes.len(), 2);
     }
 }

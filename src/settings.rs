@@ -1,0 +1,179 @@
+//! Experiment settings as plain data: what a URL or the form describes, with their defaults and limits. Pure,
+//! tested natively; malformed input becomes a note, never a panic.
+//!
+//! [`url`] reads and writes the URL (permalinks), [`form`] parses the numbers people type. Their public items
+//! are re-exported here, so callers name everything as `crate::settings::…`.
+
+pub mod form;
+pub mod url;
+
+pub use form::{parse_bounded, parse_count};
+pub use url::{UrlMode, from_query, io_to_query, parse_modes, query_pairs, to_query};
+
+use crate::io::IoMode;
+use crate::kernels::{Kernel, KernelSpec};
+use crate::modes::Mode;
+
+/// Which experiment a URL is about (`experiment=cpu|io`); its `n`, `modes` and `autorun` belong to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Experiment {
+    /// The CPU experiment (the default).
+    #[default]
+    Cpu,
+    /// The I/O lab.
+    Io,
+}
+
+/// The preset experiments (`preset=` in the URL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// Cold worker and pool per run against the warm ones (fork vs spawn).
+    PoolStart,
+    /// One kernel at 1, 2, … threads and beyond, with an Amdahl fit.
+    Sweep,
+    /// Moving bytes to a worker by clone, transfer and shared memory.
+    Handoff,
+    /// Fetch-then-process: sequential, in two phases, or pipelined.
+    Pipeline,
+    /// A large body processed in batches as it arrives, against buffering it.
+    Stream,
+}
+
+impl Preset {
+    /// Every preset, in the order the page lists them.
+    pub const ALL: [Preset; 5] = [
+        Preset::Pipeline,
+        Preset::Stream,
+        Preset::PoolStart,
+        Preset::Sweep,
+        Preset::Handoff,
+    ];
+
+    /// The stable id used in `preset=` and `preset-<id>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::PoolStart => "pool-start",
+            Preset::Sweep => "sweep",
+            Preset::Handoff => "handoff",
+            Preset::Pipeline => "pipeline",
+            Preset::Stream => "stream",
+        }
+    }
+
+    /// Parses an id made by [`Preset::id`].
+    pub fn from_id(id: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|preset| preset.id() == id)
+    }
+
+    /// The button's label.
+    pub fn title(self) -> &'static str {
+        match self {
+            Preset::PoolStart => "Pool start cost (fork vs spawn)",
+            Preset::Sweep => "Scaling sweep (Amdahl)",
+            Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
+            Preset::Pipeline => "Mixed pipeline (fetch → process)",
+            Preset::Stream => "Streaming in batches",
+        }
+    }
+}
+
+/// The I/O experiment a URL or the form describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IoSettings {
+    /// URLs to fetch; request i uses target i mod len.
+    pub targets: Vec<String>,
+    /// Requests per mode (N).
+    pub count: u32,
+    /// In-flight limit of the bounded mode (k).
+    pub limit: u32,
+    /// Per-request time limit.
+    pub timeout_ms: u32,
+    /// The modes to run, in execution order.
+    pub modes: Vec<IoMode>,
+    /// Whether to run as soon as the page is ready.
+    pub autorun: bool,
+}
+
+/// Requests per mode by default: the lesson's three.
+pub const DEFAULT_IO_COUNT: u32 = 3;
+/// The most requests per mode.
+pub const MAX_IO_COUNT: u32 = 100;
+/// The latency endpoint's delay by default, as in the lesson.
+pub const DEFAULT_LATENCY_MS: u32 = 300;
+/// The longest delay the latency endpoint is asked for from a URL.
+pub const MAX_LATENCY_MS: u32 = 60_000;
+/// The per-request time limit by default.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// The accepted per-request time limits.
+pub const TIMEOUT_RANGE_MS: (u32, u32) = (50, 120_000);
+
+/// The built-in latency endpoint (served by the lab service worker, no network needed).
+pub fn lab_target(latency_ms: u32) -> String {
+    format!("/lab/delay?ms={latency_ms}&bytes=1024")
+}
+
+impl Default for IoSettings {
+    fn default() -> Self {
+        IoSettings {
+            targets: vec![lab_target(DEFAULT_LATENCY_MS)],
+            count: DEFAULT_IO_COUNT,
+            limit: 2,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            modes: vec![
+                IoMode::Single,
+                IoMode::Sequential,
+                IoMode::Concurrent,
+                IoMode::Bounded,
+            ],
+            autorun: false,
+        }
+    }
+}
+
+/// The CPU experiment a URL or the form describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CpuSettings {
+    /// Kernel, size and task count.
+    pub spec: KernelSpec,
+    /// The modes to run, in execution order.
+    pub modes: Vec<Mode>,
+    /// Measured repeats per mode (one warm-up run comes on top).
+    pub repeats: u32,
+    /// Whether to run as soon as the pool is ready.
+    pub autorun: bool,
+}
+
+/// Measured repeats per mode by default.
+pub const DEFAULT_REPEATS: u32 = 3;
+/// The most repeats per mode.
+pub const MAX_REPEATS: u32 = 20;
+
+impl Default for CpuSettings {
+    fn default() -> Self {
+        CpuSettings {
+            spec: KernelSpec::with_defaults(Kernel::Primes),
+            modes: Mode::ALL.to_vec(),
+            repeats: DEFAULT_REPEATS,
+            autorun: false,
+        }
+    }
+}
+
+/// Settings read from a URL, with a note for every parameter that was ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedSettings {
+    /// The experiment the URL is about.
+    pub experiment: Experiment,
+    /// The CPU settings, defaults where the URL said nothing usable.
+    pub settings: CpuSettings,
+    /// The I/O settings, likewise.
+    pub io: IoSettings,
+    /// The preset the URL opens, if any.
+    pub preset: Option<Preset>,
+    /// Whether to run that preset at once.
+    pub preset_autorun: bool,
+    /// `?debug=1`: show the fault injection panel (a trapping, a hanging and an exiting compute worker).
+    pub debug: bool,
+    /// One human-readable note per ignored parameter.
+    pub notes: Vec<String>,
+}
