@@ -6,6 +6,7 @@
 //! browser-only.
 
 pub mod charts;
+pub mod heap;
 pub mod io;
 pub mod kernels;
 pub mod modes;
