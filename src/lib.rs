@@ -15,6 +15,7 @@ pub mod protocol;
 pub mod report;
 pub mod state;
 pub mod stream;
+pub mod stream_registry;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;
