@@ -1,17 +1,17 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, the results table component and the fetch wrapper.
+//! wasm, the results table component, the fetch wrapper, and the compute bridge against a stand-in worker
+//! that stays silent.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
+use lanes::page::bridge::{ComputeBridge, READY_TIMEOUT_MS, StartOptions, WorkerError};
 use lanes::page::components::results_table::ResultsTable;
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn the_clock_is_on_the_epoch_axis_and_moves_forward() {
@@ -141,4 +141,45 @@ async fn the_fetch_wrapper_maps_every_outcome() {
     );
     assert_eq!(kind(fetch_timed("http://[::1", 10_000).await), "invalid-url");
     assert_eq!(kind(fetch_timed("http://127.0.0.1:9/", 10_000).await), "network");
+}
+
+/// A module worker script made from `source`, as a `blob:` URL.
+fn blob_worker(source: &str) -> String {
+    let parts = js_sys::Array::of1(&source.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
+    let script = blob_worker("// Never answers: no handshake, no error.\n");
+    let began = now_ms();
+    let result = ComputeBridge::start_with(
+        0,
+        StartOptions {
+            script,
+            ready_timeout_ms: 600.0,
+        },
+    )
+    .await;
+    let waited = now_ms() - began;
+    let Err(error) = result else {
+        panic!("a worker that never answers started");
+    };
+    assert_eq!(error, WorkerError::StartTimedOut(600.0));
+    assert_eq!(error.kind(), "start-timed-out");
+    assert_eq!(
+        error.to_string(),
+        "the compute worker did not finish starting within 0.6 s"
+    );
+    assert!(
+        (600.0..3_000.0).contains(&waited),
+        "failed after {waited:.0} ms, not at the limit"
+    );
+    assert_eq!(
+        WorkerError::StartTimedOut(READY_TIMEOUT_MS).to_string(),
+        "the compute worker did not finish starting within 15 s"
+    );
 }

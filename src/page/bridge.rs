@@ -32,6 +32,10 @@ const WORKER_SCRIPT: &str = "compute-worker.js";
 pub const WATCHDOG_MS: f64 = 5_000.0;
 /// How often the watchdog looks.
 const WATCHDOG_TICK_MS: i32 = 250;
+/// How long [`ComputeBridge::start`] waits for the ready handshake before it gives up on the worker. A cold pool
+/// is ready in ~150 ms, but a slow machine instantiating the wasm module (a CI runner, a phone) can take
+/// seconds: generous, yet a worker that never answers no longer leaves the pool "starting" forever.
+pub const READY_TIMEOUT_MS: f64 = 15_000.0;
 
 /// Why the compute worker could not do what was asked.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -59,10 +63,14 @@ pub enum WorkerError {
     /// A message did not fit the protocol.
     #[error("unexpected message from the compute worker: {0}")]
     Protocol(String),
+    /// The worker sent no ready handshake within this many milliseconds (see [`READY_TIMEOUT_MS`]).
+    #[error("the compute worker did not finish starting within {} s", .0 / 1000.0)]
+    StartTimedOut(f64),
 }
 
 impl WorkerError {
-    /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `refused`, `protocol`.
+    /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `stopped`, `refused`,
+    /// `protocol`, `start-timed-out`.
     pub fn kind(&self) -> &'static str {
         match self {
             WorkerError::Spawn(_) => "spawn",
@@ -72,6 +80,7 @@ impl WorkerError {
             WorkerError::Stopped => "stopped",
             WorkerError::Refused(_) => "refused",
             WorkerError::Protocol(_) => "protocol",
+            WorkerError::StartTimedOut(_) => "start-timed-out",
         }
     }
 }
@@ -111,6 +120,36 @@ pub struct JobReply {
     pub finished_ms: f64,
     /// The kernel's output.
     pub output: KernelOutput,
+}
+
+/// How [`ComputeBridge::start_with`] starts the worker; [`ComputeBridge::start`] uses the default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartOptions {
+    /// The URL of the worker's module script, relative to the page; [`worker_script_url`] adds the `?module=`
+    /// the real bootstrap needs.
+    pub script: String,
+    /// How long to wait for the ready handshake.
+    pub ready_timeout_ms: f64,
+}
+
+impl Default for StartOptions {
+    /// The bootstrap next to `index.html`, waited for [`READY_TIMEOUT_MS`].
+    fn default() -> StartOptions {
+        StartOptions {
+            script: worker_script_url(WORKER_SCRIPT),
+            ready_timeout_ms: READY_TIMEOUT_MS,
+        }
+    }
+}
+
+/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming this page's generated JS
+/// module (whose hashed name only the module itself knows).
+pub fn worker_script_url(path: &str) -> String {
+    let module_url = MODULE_URL.with(Clone::clone);
+    format!(
+        "{path}?module={}",
+        String::from(js_sys::encode_uri_component(&module_url))
+    )
 }
 
 /// A reply the page awaits, by kind.
@@ -183,22 +222,31 @@ pub struct ComputeBridge {
 }
 
 impl ComputeBridge {
-    /// Starts the compute worker with a pool of `threads` and waits for its ready handshake.
+    /// Starts the compute worker with a pool of `threads` and waits for its ready handshake, at most
+    /// [`READY_TIMEOUT_MS`].
     ///
     /// # Errors
     /// [`WorkerError::Spawn`] when the worker can't be created, [`WorkerError::InitFailed`] or
-    /// [`WorkerError::Crashed`] when it dies before it is ready.
+    /// [`WorkerError::Crashed`] when it dies before it is ready, [`WorkerError::StartTimedOut`] when it stays
+    /// silent (the worker is terminated), [`WorkerError::Protocol`] when it answers something else first.
     pub async fn start(threads: u32) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
+        ComputeBridge::start_with(threads, StartOptions::default()).await
+    }
+
+    /// [`ComputeBridge::start`] with another worker script or time limit (tests start stand-in workers).
+    ///
+    /// # Errors
+    /// As [`ComputeBridge::start`], with `options.ready_timeout_ms` as the limit.
+    pub async fn start_with(
+        threads: u32,
+        options: StartOptions,
+    ) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
         let requested_ms = now_ms();
-        let module_url = MODULE_URL.with(Clone::clone);
-        let script = format!(
-            "{WORKER_SCRIPT}?module={}",
-            String::from(js_sys::encode_uri_component(&module_url))
-        );
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        options.set_name("lanes-compute");
-        let worker = Worker::new_with_options(&script, &options)
+        let ready_timeout_ms = options.ready_timeout_ms;
+        let worker_options = WorkerOptions::new();
+        worker_options.set_type(WorkerType::Module);
+        worker_options.set_name("lanes-compute");
+        let worker = Worker::new_with_options(&options.script, &worker_options)
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
         let pending: Pending = Rc::default();
@@ -228,11 +276,17 @@ impl ComputeBridge {
                 health.fail(&WorkerError::Crashed(event.message()), &pending, &ready);
             })
         };
-        // The watchdog: while a reply is owed, the worker must answer or beat within WATCHDOG_MS.
+        // The watchdog: the handshake must come within the start-up limit, and while a reply is owed the worker
+        // must answer or beat within WATCHDOG_MS.
         let on_tick = {
             let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
             Closure::<dyn FnMut()>::new(move || {
                 let now = now_ms();
+                if ready.borrow().is_some() && now - requested_ms > ready_timeout_ms {
+                    // Failing the start drops the bridge, which terminates the worker.
+                    health.fail(&WorkerError::StartTimedOut(ready_timeout_ms), &pending, &ready);
+                    return;
+                }
                 let owed = !pending.borrow().is_empty();
                 let beat = health.heartbeat().unwrap_or(0);
                 let (since, last_beat) = health.last_sign.get();
