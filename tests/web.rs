@@ -1,16 +1,20 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, the results table component, the fetch wrapper, and the compute bridge against a stand-in worker
-//! that stays silent.
+//! wasm, the results table component, the fetch wrapper, and the compute bridge and the real worker against
+//! stand-in workers and messages that stay silent or speak nonsense.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
-use lanes::page::bridge::{ComputeBridge, READY_TIMEOUT_MS, StartOptions, WorkerError};
+use lanes::page::bridge::{
+    ComputeBridge, PoolInfo, READY_TIMEOUT_MS, StartOptions, WATCHDOG_MS, WorkerError, worker_script_url,
+};
 use lanes::page::components::results_table::ResultsTable;
+use lanes::protocol::{ComputeResponse, SHARED_KEY};
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
@@ -152,6 +156,26 @@ fn blob_worker(source: &str) -> String {
     web_sys::Url::create_object_url_with_blob(&blob).unwrap()
 }
 
+/// The test runner replaces `Worker` with a wrapper that forwards a worker's console by loading every script
+/// through a `blob:` module that imports it. The real bootstrap cannot run that way: its location would be the
+/// `blob:` (no `?module=`), and it would miss the page's first message while the import is pending. Stand-in
+/// workers are fine with the wrapper; the real one gets the browser's own constructor back, which the wrapper
+/// leaves as `Worker.prototype.constructor`.
+fn use_the_browsers_worker() {
+    let global = js_sys::global();
+    let wrapper = js_sys::Reflect::get(&global, &"Worker".into()).unwrap();
+    let prototype = js_sys::Reflect::get(&wrapper, &"prototype".into()).unwrap();
+    let original = js_sys::Reflect::get(&prototype, &"constructor".into()).unwrap();
+    js_sys::Reflect::set(&global, &"Worker".into(), &original).unwrap();
+}
+
+async fn started(threads: u32, options: StartOptions) -> (ComputeBridge, PoolInfo) {
+    match ComputeBridge::start_with(threads, options).await {
+        Ok(started) => started,
+        Err(error) => panic!("the worker did not start: {error}"),
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
     let script = blob_worker("// Never answers: no handshake, no error.\n");
@@ -181,5 +205,163 @@ async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
     assert_eq!(
         WorkerError::StartTimedOut(READY_TIMEOUT_MS).to_string(),
         "the compute worker did not finish starting within 15 s"
+    );
+}
+
+/// Answers the handshake, then each ping by its job id: 1 with a `Done` that lacks its fields, 2 not at all,
+/// 3 with a message naming no job, 4 and 6 with a rejection (6 naming no job), anything else with a `Pong`.
+const NONSENSE_WORKER: &str = r#"
+self.onmessage = ({ data }) => {
+  if (data.kind === undefined) {
+    self.postMessage({ kind: 'Ready', threads: 0, spawned_ms: 1, instantiated_ms: 2, pool_ready_ms: 3 });
+    return;
+  }
+  switch (data.job) {
+    case 1: self.postMessage({ kind: 'Done', job: 1 }); break;
+    case 2: break;
+    case 3: self.postMessage({ kind: 'Gibberish', words: ['not', 'a', 'reply'] }); break;
+    case 4: self.postMessage({ kind: 'Rejected', job: 4, reason: 'unknown variant' }); break;
+    case 6: self.postMessage({ kind: 'Rejected', job: null, reason: 'not an object' }); break;
+    default: self.postMessage({ kind: 'Pong', job: data.job });
+  }
+};
+"#;
+
+#[wasm_bindgen_test]
+async fn malformed_replies_and_rejections_fail_their_jobs_at_once() {
+    let (bridge, info) = started(
+        0,
+        StartOptions {
+            script: blob_worker(NONSENSE_WORKER),
+            ready_timeout_ms: 10_000.0,
+        },
+    )
+    .await;
+    assert_eq!(info.threads, 0);
+    // Every failure must come long before the watchdog would have spoken.
+    let quick = |began: f64| {
+        let took = now_ms() - began;
+        assert!(
+            took < WATCHDOG_MS / 2.0,
+            "took {took:.0} ms: the watchdog's doing"
+        );
+    };
+
+    let began = now_ms();
+    let error = bridge.ping().await.unwrap_err();
+    quick(began);
+    assert_eq!(error.kind(), "protocol");
+    let message = error.to_string();
+    assert!(
+        message.contains("job 1") && message.contains("missing field"),
+        "{message}"
+    );
+
+    let began = now_ms();
+    let (second, third) = futures::future::join(bridge.ping(), bridge.ping()).await;
+    quick(began);
+    for error in [second.unwrap_err(), third.unwrap_err()] {
+        assert_eq!(error.kind(), "protocol");
+        assert!(error.to_string().contains("naming no job"), "{error}");
+    }
+
+    let error = bridge.ping().await.unwrap_err();
+    assert_eq!(error.kind(), "request-rejected");
+    assert!(error.to_string().contains("job 4: unknown variant"), "{error}");
+    bridge.ping().await.unwrap();
+    let error = bridge.ping().await.unwrap_err();
+    assert_eq!(error.kind(), "request-rejected");
+    assert!(error.to_string().contains("not an object"), "{error}");
+    bridge.ping().await.unwrap();
+    assert!(!bridge.busy());
+}
+
+/// The real worker started by hand, with every message it sends queued for the test.
+struct RawWorker {
+    worker: web_sys::Worker,
+    replies: futures::channel::mpsc::UnboundedReceiver<JsValue>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl RawWorker {
+    async fn start() -> RawWorker {
+        use_the_browsers_worker();
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker =
+            web_sys::Worker::new_with_options(&worker_script_url("www/compute-worker.js"), &options).unwrap();
+        let (sender, replies) = futures::channel::mpsc::unbounded();
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let _ = sender.unbounded_send(event.data());
+            });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let init = js_sys::Object::new();
+        js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module()).unwrap();
+        js_sys::Reflect::set(&init, &"threads".into(), &0.into()).unwrap();
+        worker.post_message(&init).unwrap();
+        let mut raw = RawWorker {
+            worker,
+            replies,
+            _on_message: on_message,
+        };
+        let ready = raw.next().await;
+        assert!(
+            matches!(ready, ComputeResponse::Ready { threads: 0, .. }),
+            "{ready:?}"
+        );
+        raw
+    }
+
+    async fn next(&mut self) -> ComputeResponse {
+        let data = futures::StreamExt::next(&mut self.replies).await.unwrap();
+        // The handshake's view of the shared words is no protocol value (the bridge takes it off the same way).
+        if let Some(object) = data.dyn_ref::<js_sys::Object>() {
+            js_sys::Reflect::delete_property(object, &SHARED_KEY.into()).unwrap();
+        }
+        serde_wasm_bindgen::from_value(data).unwrap()
+    }
+
+    async fn ask(&mut self, request: JsValue) -> ComputeResponse {
+        self.worker.post_message(&request).unwrap();
+        self.next().await
+    }
+}
+
+impl Drop for RawWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_worker_answers_a_request_it_cannot_read() {
+    let mut worker = RawWorker::start().await;
+    let object = |json: &str| js_sys::JSON::parse(json).unwrap();
+
+    let reply = worker.ask(object(r#"{ "kind": "Run", "job": 9 }"#)).await;
+    let ComputeResponse::Rejected { job, reason } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(job, Some(9), "the job id is read from what could be read");
+    assert!(reason.contains("missing field"), "{reason}");
+
+    for unreadable in [
+        object(r#"{ "kind": "Bogus", "job": 1.5 }"#),
+        object("[1, 2]"),
+        42.into(),
+    ] {
+        let reply = worker.ask(unreadable).await;
+        assert!(
+            matches!(reply, ComputeResponse::Rejected { job: None, .. }),
+            "{reply:?}"
+        );
+    }
+
+    let reply = worker.ask(object(r#"{ "kind": "Ping", "job": 10 }"#)).await;
+    assert_eq!(
+        reply,
+        ComputeResponse::Pong { job: 10 },
+        "the worker still serves"
     );
 }

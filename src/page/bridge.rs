@@ -12,7 +12,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::protocol::{
-    ComputeRequest, ComputeResponse, Fault, HEARTBEAT_WORD, JobId, SHARED_KEY, STOP_WORD, to_js,
+    ComputeRequest, ComputeResponse, FailureScope, Fault, HEARTBEAT_WORD, JobId, SHARED_KEY, STOP_WORD,
+    salvage_job_id, to_js,
 };
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
@@ -66,11 +67,14 @@ pub enum WorkerError {
     /// The worker sent no ready handshake within this many milliseconds (see [`READY_TIMEOUT_MS`]).
     #[error("the compute worker did not finish starting within {} s", .0 / 1000.0)]
     StartTimedOut(f64),
+    /// The worker could not read the page's request ([`ComputeResponse::Rejected`]).
+    #[error("the compute worker could not read the page's request: {0}")]
+    RequestRejected(String),
 }
 
 impl WorkerError {
     /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `stopped`, `refused`,
-    /// `protocol`, `start-timed-out`.
+    /// `protocol`, `start-timed-out`, `request-rejected`.
     pub fn kind(&self) -> &'static str {
         match self {
             WorkerError::Spawn(_) => "spawn",
@@ -81,6 +85,7 @@ impl WorkerError {
             WorkerError::Refused(_) => "refused",
             WorkerError::Protocol(_) => "protocol",
             WorkerError::StartTimedOut(_) => "start-timed-out",
+            WorkerError::RequestRejected(_) => "request-rejected",
         }
     }
 }
@@ -263,9 +268,10 @@ impl ComputeBridge {
                     health.shared.replace(Some(view));
                 }
                 health.last_sign.set((now_ms(), health.heartbeat().unwrap_or(0)));
-                let response = serde_wasm_bindgen::from_value::<ComputeResponse>(data)
-                    .map_err(|error| WorkerError::Protocol(error.to_string()));
-                dispatch(response, &pending, &ready);
+                match serde_wasm_bindgen::from_value::<ComputeResponse>(data.clone()) {
+                    Ok(response) => dispatch(response, &pending, &ready),
+                    Err(error) => malformed_reply(&data, &error, &pending, &ready),
+                }
             })
         };
         let on_error = {
@@ -514,14 +520,59 @@ fn take_shared_view(data: &JsValue) -> Option<js_sys::Int32Array> {
     Some(view)
 }
 
-fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, ready: &ReadySender) {
-    let response = match response {
-        Ok(response) => response,
-        Err(error) => {
-            web_sys::console::error_1(&error.to_string().into());
-            return;
+/// Fails what `scope` names at once, rather than leaving it to the watchdog: the job, or every job awaited and
+/// a start-up still waiting for its handshake.
+fn fail_scope(scope: FailureScope, error: &WorkerError, pending: &Pending, ready: &ReadySender) {
+    web_sys::console::error_1(&error.to_string().into());
+    match scope {
+        FailureScope::Job(job) => {
+            if let Some(sender) = pending.borrow_mut().remove(&job) {
+                let _ = sender.send(Err(error.clone()));
+            }
+        }
+        FailureScope::AllPending => {
+            if let Some(sender) = ready.borrow_mut().take() {
+                let _ = sender.send(Err(error.clone()));
+            }
+            for (_, sender) in pending.borrow_mut().drain() {
+                let _ = sender.send(Err(error.clone()));
+            }
+        }
+    }
+}
+
+/// Whom a message that failed to fit the protocol takes down: before the handshake the start-up itself (the
+/// handshake must come first), after it the job the message names, or every job awaited when it names none.
+fn scope_of(job: Option<JobId>, ready: &ReadySender) -> FailureScope {
+    if ready.borrow().is_some() {
+        FailureScope::AllPending
+    } else {
+        FailureScope::of(job)
+    }
+}
+
+/// A message from the worker that is not a [`ComputeResponse`]: fails whom it concerns at once with
+/// [`WorkerError::Protocol`], naming what did not fit.
+fn malformed_reply(
+    data: &JsValue,
+    error: &serde_wasm_bindgen::Error,
+    pending: &Pending,
+    ready: &ReadySender,
+) {
+    let job_field = js_sys::Reflect::get(data, &"job".into())
+        .ok()
+        .and_then(|job| job.as_f64());
+    let job = salvage_job_id(job_field);
+    let what = match job {
+        Some(job) => format!("the reply to job {job} does not fit the protocol: {error}"),
+        None => {
+            format!("a reply naming no job does not fit the protocol, so no reply can be trusted: {error}")
         }
     };
+    fail_scope(scope_of(job, ready), &WorkerError::Protocol(what), pending, ready);
+}
+
+fn dispatch(response: ComputeResponse, pending: &Pending, ready: &ReadySender) {
     let (job, result) = match response {
         ComputeResponse::Done {
             job,
@@ -543,6 +594,19 @@ fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, r
             memory_bytes,
         } => (job, Ok(Reply::Stream(stats, memory_bytes))),
         ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
+        ComputeResponse::Rejected { job, reason } => {
+            let what = match job {
+                Some(job) => format!("job {job}: {reason}"),
+                None => format!("a request naming no job, so every job awaited fails: {reason}"),
+            };
+            fail_scope(
+                scope_of(job, ready),
+                &WorkerError::RequestRejected(what),
+                pending,
+                ready,
+            );
+            return;
+        }
         handshake @ (ComputeResponse::Ready { .. } | ComputeResponse::InitFailed { .. }) => {
             if let Some(sender) = ready.borrow_mut().take() {
                 // The receiver is gone only if start() was abandoned; nothing is waiting then.

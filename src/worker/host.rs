@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::kernels::{self, Context, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, to_js};
+use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, salvage_job_id, to_js};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
 
@@ -100,6 +100,18 @@ pub fn memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The answer to a request that did not fit [`ComputeRequest`]: always one, so the page never waits for the
+/// watchdog to learn that its request was unreadable.
+fn reject(data: &JsValue, error: &serde_wasm_bindgen::Error) -> ComputeResponse {
+    let job_field = js_sys::Reflect::get(data, &"job".into())
+        .ok()
+        .and_then(|job| job.as_f64());
+    ComputeResponse::Rejected {
+        job: salvage_job_id(job_field),
+        reason: error.to_string(),
+    }
+}
+
 fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option<ComputeResponse> {
     Some(match request {
         ComputeRequest::StreamBatch {
@@ -172,16 +184,14 @@ pub fn compute_worker_main(
     let scope: DedicatedWorkerGlobalScope = js_sys::global().dyn_into()?;
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ComputeRequest>(event.data()) {
+        let data = event.data();
+        match serde_wasm_bindgen::from_value::<ComputeRequest>(data.clone()) {
             Ok(request) => {
                 if let Some(response) = handle(request, &reply_scope) {
                     post(&reply_scope, &response);
                 }
             }
-            Err(error) => web_sys::console::error_2(
-                &"lanes compute worker got a malformed request:".into(),
-                &JsValue::from(error),
-            ),
+            Err(error) => post(&reply_scope, &reject(&data, &error)),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
