@@ -46,8 +46,12 @@ pub enum ComputeRequest {
         job: JobId,
         /// Which stream the batch belongs to.
         stream: u32,
-        /// Whether this batch starts the stream (resets its state).
+        /// Whether this batch starts the stream (resets its state, and the worker's heap peak: see
+        /// [`ComputeResponse::StreamProgress::peak_heap_bytes`]).
         first: bool,
+        /// Whether this batch ends the stream: the worker forgets the stream once it is processed. May be an
+        /// empty batch sent after the body's end.
+        last: bool,
         /// The batch.
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
@@ -134,8 +138,15 @@ pub enum ComputeResponse {
         job: JobId,
         /// Everything processed so far.
         stats: StreamStats,
-        /// The worker's wasm memory size after the batch, in bytes.
+        /// The worker's wasm memory size after the batch, in bytes: a high-water mark of the instance's whole
+        /// life (wasm memory never shrinks), so it also counts whatever ran before the stream.
         memory_bytes: f64,
+        /// The allocator's peak bytes in use in the compute worker's instance (all its threads) between the
+        /// stream's first batch and this one — the stream's own peak once this is its last batch. Counted from
+        /// what was in use when the first batch arrived (that batch's bytes included), so it is an absolute
+        /// figure, not a growth; requested bytes only (not the allocator's overhead). The counter is one per
+        /// instance: a stream opened while another is open starts the other's peak over too.
+        peak_heap_bytes: f64,
     },
     /// A request could not be read (it did not fit [`ComputeRequest`]); nothing was done.
     Rejected {
@@ -249,5 +260,25 @@ mod tests {
         assert_eq!(serde_json::from_value::<ComputeResponse>(json).unwrap(), rejected);
         assert_eq!(FailureScope::of(Some(4)), FailureScope::Job(4));
         assert_eq!(FailureScope::of(None), FailureScope::AllPending);
+    }
+
+    #[test]
+    fn a_stream_batch_says_whether_it_is_the_last() {
+        let batch = ComputeRequest::StreamBatch {
+            job: 1,
+            stream: 2,
+            first: false,
+            last: true,
+            bytes: Vec::new(),
+        };
+        let json = serde_json::to_value(&batch).unwrap();
+        assert_eq!(json["last"], serde_json::json!(true));
+        assert_eq!(serde_json::from_value::<ComputeRequest>(json).unwrap(), batch);
+        let without_last =
+            serde_json::json!({ "kind": "StreamBatch", "job": 1, "stream": 2, "first": true, "bytes": [] });
+        assert!(
+            serde_json::from_value::<ComputeRequest>(without_last).is_err(),
+            "a batch must say whether it ends its stream"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, the results table component, the fetch wrapper, and the compute bridge and the real worker against
-//! stand-in workers and messages that stay silent or speak nonsense.
+//! wasm, the results table component, the fetch wrapper, and the compute bridge against the real worker and
+//! against stand-in workers that stay silent or speak nonsense.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
@@ -16,6 +16,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn the_clock_is_on_the_epoch_axis_and_moves_forward() {
@@ -169,6 +171,15 @@ fn use_the_browsers_worker() {
     js_sys::Reflect::set(&global, &"Worker".into(), &original).unwrap();
 }
 
+/// The real bootstrap; the test server serves the crate root.
+fn real_worker() -> StartOptions {
+    use_the_browsers_worker();
+    StartOptions {
+        script: worker_script_url("www/compute-worker.js"),
+        ..StartOptions::default()
+    }
+}
+
 async fn started(threads: u32, options: StartOptions) -> (ComputeBridge, PoolInfo) {
     match ComputeBridge::start_with(threads, options).await {
         Ok(started) => started,
@@ -274,6 +285,58 @@ async fn malformed_replies_and_rejections_fail_their_jobs_at_once() {
     assert!(error.to_string().contains("not an object"), "{error}");
     bridge.ping().await.unwrap();
     assert!(!bridge.busy());
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_reports_its_own_heap_peak_and_is_forgotten_after_its_last_batch() {
+    let (bridge, _) = started(0, real_worker()).await;
+    const BIG: u32 = 4 << 20;
+    let batch = |length: u32| {
+        let bytes = js_sys::Uint8Array::new_with_length(length);
+        bytes.fill(b'a', 0, length);
+        bytes
+    };
+
+    let first = bridge.stream_batch(1, true, &batch(BIG)).unwrap().await.unwrap();
+    assert_eq!(first.stats.bytes, u64::from(BIG));
+    assert!(
+        first.peak_heap_bytes >= f64::from(BIG),
+        "the batch is in use in the worker while it is processed: {}",
+        first.peak_heap_bytes
+    );
+    assert!(first.memory_bytes >= first.peak_heap_bytes);
+    let second = bridge
+        .stream_batch(1, false, &batch(1024))
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(second.stats.bytes, u64::from(BIG) + 1024);
+    assert!(
+        second.peak_heap_bytes >= first.peak_heap_bytes,
+        "a peak only grows within a stream"
+    );
+    let last = bridge.end_stream(1).unwrap().await.unwrap();
+    assert_eq!(last.stats, second.stats, "ending adds nothing");
+    assert!(last.peak_heap_bytes >= second.peak_heap_bytes);
+
+    let error = bridge
+        .stream_batch(1, false, &batch(16))
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "refused", "{error}");
+    assert!(error.to_string().contains("stream 1 is not open"), "{error}");
+
+    // A new stream's peak starts from what is in use now: the big batch is long freed, though the wasm memory
+    // that grew for it stays.
+    let small = bridge.stream_batch(2, true, &batch(1024)).unwrap().await.unwrap();
+    assert_eq!(small.stats.bytes, 1024);
+    assert!(
+        small.peak_heap_bytes < f64::from(BIG),
+        "{} bytes: the earlier stream's peak leaked into this one",
+        small.peak_heap_bytes
+    );
+    assert!(small.memory_bytes >= f64::from(BIG), "wasm memory never shrinks");
 }
 
 /// The real worker started by hand, with every message it sends queued for the test.

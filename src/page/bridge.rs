@@ -127,6 +127,22 @@ pub struct JobReply {
     pub output: KernelOutput,
 }
 
+/// A processed stream batch as the UI sees it ([`ComputeBridge::stream_batch`], [`ComputeBridge::end_stream`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StreamReply {
+    /// Everything the stream has processed so far.
+    pub stats: StreamStats,
+    /// The worker's wasm memory size after the batch, in bytes: the instance's high-water mark since it started
+    /// (wasm memory never shrinks), so an earlier large run shows here too.
+    pub memory_bytes: f64,
+    /// The allocator's peak bytes in use in the compute worker's instance (all its threads) between the
+    /// stream's first batch and this one; the reply to the stream's last batch (or to
+    /// [`ComputeBridge::end_stream`]) carries the stream's own peak. Absolute (it starts from what was in use
+    /// when the first batch arrived, that batch included), requested bytes only. One counter per worker: a
+    /// stream started while another is open starts the other's peak over too.
+    pub peak_heap_bytes: f64,
+}
+
 /// How [`ComputeBridge::start_with`] starts the worker; [`ComputeBridge::start`] uses the default.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartOptions {
@@ -162,7 +178,7 @@ pub fn worker_script_url(path: &str) -> String {
 enum Reply {
     Job(JobReply),
     Pong,
-    Stream(StreamStats, f64),
+    Stream(StreamReply),
 }
 
 /// Replies awaited by job id.
@@ -372,29 +388,60 @@ impl ComputeBridge {
 
     /// Hands one batch of a streamed body to the worker, transferring its buffer (the page loses it; nothing is
     /// cloned). The batch is posted before this returns; the returned future resolves with the stream's stats
-    /// so far and the worker's memory size, so the caller can time the UI thread's share alone.
+    /// so far, the worker's memory size and its heap peak since the stream's first batch ([`StreamReply`]), so
+    /// the caller can time the UI thread's share alone. `first` starts the stream (and its heap peak) over.
     ///
     /// # Errors
     /// [`WorkerError::Protocol`] when the message can't be built or posted; the future fails with
-    /// [`WorkerError::Crashed`] when the worker dies.
+    /// [`WorkerError::Crashed`] when the worker dies and [`WorkerError::Refused`] when the stream is not open
+    /// in the worker (a batch that is not first after the stream ended, was stopped or was forgotten).
     pub fn stream_batch(
         &self,
         stream: u32,
         first: bool,
         batch: &js_sys::Uint8Array,
-    ) -> Result<impl Future<Output = Result<(StreamStats, f64), WorkerError>> + use<>, WorkerError> {
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
+        self.send_stream_batch(stream, first, false, Some(batch))
+    }
+
+    /// Ends a stream after its last batch: the worker forgets it, and the returned future resolves with the
+    /// stream's final figures — [`StreamReply::peak_heap_bytes`] is then the stream's own heap peak, from its
+    /// first batch to its last. (A stream never ended is forgotten anyway, once stopped or crowded out.)
+    ///
+    /// # Errors
+    /// As [`ComputeBridge::stream_batch`].
+    pub fn end_stream(
+        &self,
+        stream: u32,
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
+        self.send_stream_batch(stream, false, true, None)
+    }
+
+    fn send_stream_batch(
+        &self,
+        stream: u32,
+        first: bool,
+        last: bool,
+        batch: Option<&js_sys::Uint8Array>,
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
         let (job, receiver) = self.enqueue();
         let request = ComputeRequest::StreamBatch {
             job,
             stream,
             first,
+            last,
             bytes: Vec::new(),
         };
-        let posted = to_js(&request).map_err(JsValue::from).and_then(|message| {
-            js_sys::Reflect::set(&message, &"bytes".into(), batch)?;
-            self.worker
-                .post_message_with_transfer(&message, &js_sys::Array::of1(&batch.buffer()))
-        });
+        let posted = to_js(&request)
+            .map_err(JsValue::from)
+            .and_then(|message| match batch {
+                Some(batch) => {
+                    js_sys::Reflect::set(&message, &"bytes".into(), batch)?;
+                    self.worker
+                        .post_message_with_transfer(&message, &js_sys::Array::of1(&batch.buffer()))
+                }
+                None => self.worker.post_message(&message),
+            });
         if let Err(error) = posted {
             self.pending.borrow_mut().remove(&job);
             return Err(WorkerError::Protocol(describe(&error)));
@@ -404,7 +451,7 @@ impl ComputeBridge {
                 .await
                 .map_err(|_| WorkerError::Crashed("the worker went away during a stream batch".to_owned()))?
                 .and_then(|reply| match reply {
-                    Reply::Stream(stats, memory) => Ok((stats, memory)),
+                    Reply::Stream(reply) => Ok(reply),
                     other => Err(WorkerError::Protocol(format!(
                         "{other:?} answered a stream batch"
                     ))),
@@ -592,7 +639,15 @@ fn dispatch(response: ComputeResponse, pending: &Pending, ready: &ReadySender) {
             job,
             stats,
             memory_bytes,
-        } => (job, Ok(Reply::Stream(stats, memory_bytes))),
+            peak_heap_bytes,
+        } => (
+            job,
+            Ok(Reply::Stream(StreamReply {
+                stats,
+                memory_bytes,
+                peak_heap_bytes,
+            })),
+        ),
         ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
         ComputeResponse::Rejected { job, reason } => {
             let what = match job {

@@ -104,7 +104,10 @@ async fn run_mode(
             .stream_batch(stream_id, measured.batches == 0, &batch)
             .map_err(|error| error.to_string())?;
         measured.max_main_ms = measured.max_main_ms.max(now_ms() - handed_ms);
-        let (stats, memory) = reply.await.map_err(|error| error.to_string())?;
+        let (stats, memory) = reply
+            .await
+            .map(|reply| (reply.stats, reply.memory_bytes))
+            .map_err(|error| error.to_string())?;
         let processed_ms = now_ms();
         if measured.batches == 0 {
             measured.first_result_ms = processed_ms - started_ms;
