@@ -6,6 +6,7 @@
 //! browser-only.
 
 pub mod charts;
+pub mod heap;
 pub mod io;
 pub mod kernels;
 pub mod modes;
@@ -14,6 +15,7 @@ pub mod protocol;
 pub mod report;
 pub mod settings;
 pub mod stream;
+pub mod stream_registry;
 
 #[cfg(target_arch = "wasm32")]
 pub mod page;

@@ -46,8 +46,12 @@ pub enum ComputeRequest {
         job: JobId,
         /// Which stream the batch belongs to.
         stream: u32,
-        /// Whether this batch starts the stream (resets its state).
+        /// Whether this batch starts the stream (resets its state, and the worker's heap peak: see
+        /// [`ComputeResponse::StreamProgress::peak_heap_bytes`]).
         first: bool,
+        /// Whether this batch ends the stream: the worker forgets the stream once it is processed. May be an
+        /// empty batch sent after the body's end.
+        last: bool,
         /// The batch.
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
@@ -134,8 +138,22 @@ pub enum ComputeResponse {
         job: JobId,
         /// Everything processed so far.
         stats: StreamStats,
-        /// The worker's wasm memory size after the batch, in bytes.
+        /// The worker's wasm memory size after the batch, in bytes: a high-water mark of the instance's whole
+        /// life (wasm memory never shrinks), so it also counts whatever ran before the stream.
         memory_bytes: f64,
+        /// The allocator's peak bytes in use in the compute worker's instance (all its threads) between the
+        /// stream's first batch and this one — the stream's own peak once this is its last batch. Counted from
+        /// what was in use when the first batch arrived (that batch's bytes included), so it is an absolute
+        /// figure, not a growth; requested bytes only (not the allocator's overhead). The counter is one per
+        /// instance: a stream opened while another is open starts the other's peak over too.
+        peak_heap_bytes: f64,
+    },
+    /// A request could not be read (it did not fit [`ComputeRequest`]); nothing was done.
+    Rejected {
+        /// The request's job id, when one could be read from it ([`salvage_job_id`]).
+        job: Option<JobId>,
+        /// What did not fit.
+        reason: String,
     },
     /// A job was refused.
     Failed {
@@ -144,4 +162,123 @@ pub enum ComputeResponse {
         /// Why.
         error: String,
     },
+}
+
+/// Reads the job id of a message that did not fit the protocol, from its `job` field (read as a JS number):
+/// `None` unless it is a whole number that is a valid [`JobId`].
+pub fn salvage_job_id(job_field: Option<f64>) -> Option<JobId> {
+    let job = job_field?;
+    let whole = job.is_finite() && job.fract() == 0.0 && job >= 0.0 && job <= f64::from(JobId::MAX);
+    // Exact: a whole number in range converts without rounding or truncation.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked just above"
+    )]
+    let id = job as JobId;
+    whole.then_some(id)
+}
+
+/// Which awaited replies a message that broke the protocol takes down: the job it names, or — when it names
+/// none — every reply owed, since a side that speaks something else cannot be trusted with any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureScope {
+    /// Fail this job only.
+    Job(JobId),
+    /// Fail every job awaited (and a start-up still waiting for its handshake).
+    AllPending,
+}
+
+impl FailureScope {
+    /// The scope for a message that named `job` (see [`salvage_job_id`]).
+    pub fn of(job: Option<JobId>) -> FailureScope {
+        job.map_or(FailureScope::AllPending, FailureScope::Job)
+    }
+
+    /// The scope for a message whose raw `job` field was `job_field` (read as a JS number).
+    pub fn of_field(job_field: Option<f64>) -> FailureScope {
+        FailureScope::of(salvage_job_id(job_field))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `job` field of a JSON message, the way the page or the worker reads it off a JS object.
+    fn job_field(message: &serde_json::Value) -> Option<f64> {
+        message.get("job").and_then(serde_json::Value::as_f64)
+    }
+
+    #[test]
+    fn only_a_whole_in_range_job_field_is_a_job_id() {
+        assert_eq!(salvage_job_id(Some(7.0)), Some(7));
+        assert_eq!(salvage_job_id(Some(0.0)), Some(0));
+        assert_eq!(salvage_job_id(Some(f64::from(u32::MAX))), Some(u32::MAX));
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, f64::from(u32::MAX) + 1.0] {
+            assert_eq!(salvage_job_id(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(salvage_job_id(None), None);
+    }
+
+    #[test]
+    fn a_malformed_reply_that_names_its_job_fails_that_job_only() {
+        // `Done` without its timestamps and output.
+        let message = serde_json::json!({ "kind": "Done", "job": 12 });
+        assert!(serde_json::from_value::<ComputeResponse>(message.clone()).is_err());
+        assert_eq!(FailureScope::of_field(job_field(&message)), FailureScope::Job(12));
+    }
+
+    #[test]
+    fn a_malformed_reply_without_a_readable_job_fails_every_pending_job() {
+        for message in [
+            serde_json::json!({ "hello": "world" }),
+            serde_json::json!({ "kind": "Pong", "job": "twelve" }),
+            serde_json::json!({ "kind": "Pong", "job": -3 }),
+            serde_json::json!("a string"),
+        ] {
+            assert!(serde_json::from_value::<ComputeResponse>(message.clone()).is_err());
+            assert_eq!(
+                FailureScope::of_field(job_field(&message)),
+                FailureScope::AllPending,
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_rejection_names_its_job_or_none() {
+        let rejected = ComputeResponse::Rejected {
+            job: None,
+            reason: "unknown variant `Bogus`".to_owned(),
+        };
+        let json = serde_json::to_value(&rejected).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "kind": "Rejected", "job": null, "reason": "unknown variant `Bogus`" })
+        );
+        assert_eq!(serde_json::from_value::<ComputeResponse>(json).unwrap(), rejected);
+        assert_eq!(FailureScope::of(Some(4)), FailureScope::Job(4));
+        assert_eq!(FailureScope::of(None), FailureScope::AllPending);
+    }
+
+    #[test]
+    fn a_stream_batch_says_whether_it_is_the_last() {
+        let batch = ComputeRequest::StreamBatch {
+            job: 1,
+            stream: 2,
+            first: false,
+            last: true,
+            bytes: Vec::new(),
+        };
+        let json = serde_json::to_value(&batch).unwrap();
+        assert_eq!(json["last"], serde_json::json!(true));
+        assert_eq!(serde_json::from_value::<ComputeRequest>(json).unwrap(), batch);
+        let without_last =
+            serde_json::json!({ "kind": "StreamBatch", "job": 1, "stream": 2, "first": true, "bytes": [] });
+        assert!(
+            serde_json::from_value::<ComputeRequest>(without_last).is_err(),
+            "a batch must say whether it ends its stream"
+        );
+    }
 }

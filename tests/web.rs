@@ -1,14 +1,20 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, the results table component and the fetch wrapper.
+//! wasm, the results table component, the fetch wrapper, and the compute bridge against the real worker and
+//! against stand-in workers that stay silent or speak nonsense.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
+use lanes::page::bridge::{
+    ComputeBridge, PoolInfo, READY_TIMEOUT_MS, StartOptions, WATCHDOG_MS, WorkerError, worker_script_url,
+};
 use lanes::page::components::results_table::ResultsTable;
+use lanes::protocol::{ComputeResponse, SHARED_KEY};
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -41,11 +47,13 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
         started_ms: 1_000.0,
         finished_ms: 1_000.0 + wall,
         spans: Vec::new(),
-        freeze: FreezeReading {
-            max_frame_gap_ms: 16.0,
-            frozen_ms: 0.0,
+        // The warm-up held the page and used more threads: neither may show, as it is not measured.
+        freeze: Some(FreezeReading {
+            max_frame_gap_ms: if warmup { 500.0 } else { 16.0 },
+            frozen_ms: if warmup { 500.0 } else { 0.0 },
             long_tasks: 0,
-        },
+        }),
+        threads_used: if warmup { 4 } else { 1 },
     };
     let mode = |name: &str, walls: &[f64]| ModeReport {
         mode: name.parse().unwrap(),
@@ -53,7 +61,6 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
             .chain(walls.iter().map(|wall| repeat(*wall, false)))
             .collect(),
         result: "6000".to_owned(),
-        threads_used: 1,
         error: None,
         notes: Vec::new(),
     };
@@ -92,6 +99,44 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
         "the warm-up is not counted"
     );
     assert!(worker.text_content().unwrap().contains("1.60×"), "40 ms ÷ 25 ms");
+    assert_eq!(
+        worker.get_attribute("data-threads-used").as_deref(),
+        Some("1"),
+        "threads used come from the measured repeats, not the warm-up"
+    );
+    assert_eq!(
+        worker.get_attribute("data-frame-gap-ms").as_deref(),
+        Some("16.000")
+    );
+    assert_eq!(worker.get_attribute("data-freeze").as_deref(), Some("measured"));
+    let agreement = host
+        .query_selector("[data-testid=results-agree]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(agreement.get_attribute("data-modes").as_deref(), Some("2"));
+
+    // A mode whose repeats were not bracketed on their own says so, never "0 ms".
+    shown.update(|report| {
+        if let Some(report) = report {
+            let mut unmeasured = mode("pool", &[10.0, 12.0]);
+            for repeat in &mut unmeasured.repeats {
+                repeat.freeze = None;
+            }
+            report.modes.push(unmeasured);
+        }
+    });
+    let pool: web_sys::Element = host
+        .query_selector("[data-testid=result-row][data-mode=pool]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(pool.get_attribute("data-freeze").as_deref(), Some("not-measured"));
+    assert_eq!(pool.get_attribute("data-frame-gap-ms"), None);
+    assert!(pool.text_content().unwrap().contains("not measured"));
+    shown.update(|report| {
+        if let Some(report) = report {
+            report.modes.pop();
+        }
+    });
 
     shown.update(|report| {
         if let Some(report) = report {
@@ -141,4 +186,284 @@ async fn the_fetch_wrapper_maps_every_outcome() {
     );
     assert_eq!(kind(fetch_timed("http://[::1", 10_000).await), "invalid-url");
     assert_eq!(kind(fetch_timed("http://127.0.0.1:9/", 10_000).await), "network");
+}
+
+/// A module worker script made from `source`, as a `blob:` URL.
+fn blob_worker(source: &str) -> String {
+    let parts = js_sys::Array::of1(&source.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+/// The test runner replaces `Worker` with a wrapper that forwards a worker's console by loading every script
+/// through a `blob:` module that imports it. The real bootstrap cannot run that way: its location would be the
+/// `blob:` (no `?module=`), and it would miss the page's first message while the import is pending. Stand-in
+/// workers are fine with the wrapper; the real one gets the browser's own constructor back, which the wrapper
+/// leaves as `Worker.prototype.constructor`.
+fn use_the_browsers_worker() {
+    let global = js_sys::global();
+    let wrapper = js_sys::Reflect::get(&global, &"Worker".into()).unwrap();
+    let prototype = js_sys::Reflect::get(&wrapper, &"prototype".into()).unwrap();
+    let original = js_sys::Reflect::get(&prototype, &"constructor".into()).unwrap();
+    js_sys::Reflect::set(&global, &"Worker".into(), &original).unwrap();
+}
+
+/// The real bootstrap; the test server serves the crate root.
+fn real_worker() -> StartOptions {
+    use_the_browsers_worker();
+    StartOptions {
+        script: worker_script_url("www/compute-worker.js"),
+        ..StartOptions::default()
+    }
+}
+
+async fn started(threads: u32, options: StartOptions) -> (ComputeBridge, PoolInfo) {
+    match ComputeBridge::start_with(threads, options).await {
+        Ok(started) => started,
+        Err(error) => panic!("the worker did not start: {error}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
+    let script = blob_worker("// Never answers: no handshake, no error.\n");
+    let began = now_ms();
+    let result = ComputeBridge::start_with(
+        0,
+        StartOptions {
+            script,
+            ready_timeout_ms: 600.0,
+        },
+    )
+    .await;
+    let waited = now_ms() - began;
+    let Err(error) = result else {
+        panic!("a worker that never answers started");
+    };
+    assert_eq!(error, WorkerError::StartTimedOut(600.0));
+    assert_eq!(error.kind(), "start-timed-out");
+    assert_eq!(
+        error.to_string(),
+        "the compute worker did not finish starting within 0.6 s"
+    );
+    assert!(
+        (600.0..3_000.0).contains(&waited),
+        "failed after {waited:.0} ms, not at the limit"
+    );
+    assert_eq!(
+        WorkerError::StartTimedOut(READY_TIMEOUT_MS).to_string(),
+        "the compute worker did not finish starting within 15 s"
+    );
+}
+
+/// Answers the handshake, then each ping by its job id: 1 with a `Done` that lacks its fields, 2 not at all,
+/// 3 with a message naming no job, 4 and 6 with a rejection (6 naming no job), anything else with a `Pong`.
+const NONSENSE_WORKER: &str = r#"
+self.onmessage = ({ data }) => {
+  if (data.kind === undefined) {
+    self.postMessage({ kind: 'Ready', threads: 0, spawned_ms: 1, instantiated_ms: 2, pool_ready_ms: 3 });
+    return;
+  }
+  switch (data.job) {
+    case 1: self.postMessage({ kind: 'Done', job: 1 }); break;
+    case 2: break;
+    case 3: self.postMessage({ kind: 'Gibberish', words: ['not', 'a', 'reply'] }); break;
+    case 4: self.postMessage({ kind: 'Rejected', job: 4, reason: 'unknown variant' }); break;
+    case 6: self.postMessage({ kind: 'Rejected', job: null, reason: 'not an object' }); break;
+    default: self.postMessage({ kind: 'Pong', job: data.job });
+  }
+};
+"#;
+
+#[wasm_bindgen_test]
+async fn malformed_replies_and_rejections_fail_their_jobs_at_once() {
+    let (bridge, info) = started(
+        0,
+        StartOptions {
+            script: blob_worker(NONSENSE_WORKER),
+            ready_timeout_ms: 10_000.0,
+        },
+    )
+    .await;
+    assert_eq!(info.threads, 0);
+    // Every failure must come long before the watchdog would have spoken.
+    let quick = |began: f64| {
+        let took = now_ms() - began;
+        assert!(
+            took < WATCHDOG_MS / 2.0,
+            "took {took:.0} ms: the watchdog's doing"
+        );
+    };
+
+    let began = now_ms();
+    let error = bridge.ping().await.unwrap_err();
+    quick(began);
+    assert_eq!(error.kind(), "protocol");
+    let message = error.to_string();
+    assert!(
+        message.contains("job 1") && message.contains("missing field"),
+        "{message}"
+    );
+
+    let began = now_ms();
+    let (second, third) = futures::future::join(bridge.ping(), bridge.ping()).await;
+    quick(began);
+    for error in [second.unwrap_err(), third.unwrap_err()] {
+        assert_eq!(error.kind(), "protocol");
+        assert!(error.to_string().contains("naming no job"), "{error}");
+    }
+
+    let error = bridge.ping().await.unwrap_err();
+    assert_eq!(error.kind(), "request-rejected");
+    assert!(error.to_string().contains("job 4: unknown variant"), "{error}");
+    bridge.ping().await.unwrap();
+    let error = bridge.ping().await.unwrap_err();
+    assert_eq!(error.kind(), "request-rejected");
+    assert!(error.to_string().contains("not an object"), "{error}");
+    bridge.ping().await.unwrap();
+    assert!(!bridge.busy());
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_reports_its_own_heap_peak_and_is_forgotten_after_its_last_batch() {
+    let (bridge, _) = started(0, real_worker()).await;
+    const BIG: u32 = 4 << 20;
+    let batch = |length: u32| {
+        let bytes = js_sys::Uint8Array::new_with_length(length);
+        bytes.fill(b'a', 0, length);
+        bytes
+    };
+
+    let first = bridge.stream_batch(1, true, &batch(BIG)).unwrap().await.unwrap();
+    assert_eq!(first.stats.bytes, u64::from(BIG));
+    assert!(
+        first.peak_heap_bytes >= f64::from(BIG),
+        "the batch is in use in the worker while it is processed: {}",
+        first.peak_heap_bytes
+    );
+    assert!(first.memory_bytes >= first.peak_heap_bytes);
+    let second = bridge
+        .stream_batch(1, false, &batch(1024))
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(second.stats.bytes, u64::from(BIG) + 1024);
+    assert!(
+        second.peak_heap_bytes >= first.peak_heap_bytes,
+        "a peak only grows within a stream"
+    );
+    let last = bridge.end_stream(1).unwrap().await.unwrap();
+    assert_eq!(last.stats, second.stats, "ending adds nothing");
+    assert!(last.peak_heap_bytes >= second.peak_heap_bytes);
+
+    let error = bridge
+        .stream_batch(1, false, &batch(16))
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "refused", "{error}");
+    assert!(error.to_string().contains("stream 1 is not open"), "{error}");
+
+    // A new stream's peak starts from what is in use now: the big batch is long freed, though the wasm memory
+    // that grew for it stays.
+    let small = bridge.stream_batch(2, true, &batch(1024)).unwrap().await.unwrap();
+    assert_eq!(small.stats.bytes, 1024);
+    assert!(
+        small.peak_heap_bytes < f64::from(BIG),
+        "{} bytes: the earlier stream's peak leaked into this one",
+        small.peak_heap_bytes
+    );
+    assert!(small.memory_bytes >= f64::from(BIG), "wasm memory never shrinks");
+}
+
+/// The real worker started by hand, with every message it sends queued for the test.
+struct RawWorker {
+    worker: web_sys::Worker,
+    replies: futures::channel::mpsc::UnboundedReceiver<JsValue>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl RawWorker {
+    async fn start() -> RawWorker {
+        use_the_browsers_worker();
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker =
+            web_sys::Worker::new_with_options(&worker_script_url("www/compute-worker.js"), &options).unwrap();
+        let (sender, replies) = futures::channel::mpsc::unbounded();
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let _ = sender.unbounded_send(event.data());
+            });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let init = js_sys::Object::new();
+        js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module()).unwrap();
+        js_sys::Reflect::set(&init, &"threads".into(), &0.into()).unwrap();
+        worker.post_message(&init).unwrap();
+        let mut raw = RawWorker {
+            worker,
+            replies,
+            _on_message: on_message,
+        };
+        let ready = raw.next().await;
+        assert!(
+            matches!(ready, ComputeResponse::Ready { threads: 0, .. }),
+            "{ready:?}"
+        );
+        raw
+    }
+
+    async fn next(&mut self) -> ComputeResponse {
+        let data = futures::StreamExt::next(&mut self.replies).await.unwrap();
+        // The handshake's view of the shared words is no protocol value (the bridge takes it off the same way).
+        if let Some(object) = data.dyn_ref::<js_sys::Object>() {
+            js_sys::Reflect::delete_property(object, &SHARED_KEY.into()).unwrap();
+        }
+        serde_wasm_bindgen::from_value(data).unwrap()
+    }
+
+    async fn ask(&mut self, request: JsValue) -> ComputeResponse {
+        self.worker.post_message(&request).unwrap();
+        self.next().await
+    }
+}
+
+impl Drop for RawWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_worker_answers_a_request_it_cannot_read() {
+    let mut worker = RawWorker::start().await;
+    let object = |json: &str| js_sys::JSON::parse(json).unwrap();
+
+    let reply = worker.ask(object(r#"{ "kind": "Run", "job": 9 }"#)).await;
+    let ComputeResponse::Rejected { job, reason } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(job, Some(9), "the job id is read from what could be read");
+    assert!(reason.contains("missing field"), "{reason}");
+
+    for unreadable in [
+        object(r#"{ "kind": "Bogus", "job": 1.5 }"#),
+        object("[1, 2]"),
+        42.into(),
+    ] {
+        let reply = worker.ask(unreadable).await;
+        assert!(
+            matches!(reply, ComputeResponse::Rejected { job: None, .. }),
+            "{reply:?}"
+        );
+    }
+
+    let reply = worker.ask(object(r#"{ "kind": "Ping", "job": 10 }"#)).await;
+    assert_eq!(
+        reply,
+        ComputeResponse::Pong { job: 10 },
+        "the worker still serves"
+    );
 }

@@ -1,4 +1,4 @@
-// Bootstrap of the compute worker (a module worker started by src/worker/bridge.rs).
+// Bootstrap of the compute worker (a module worker started by src/page/bridge.rs).
 //
 // Trunk gives the generated JS module a hashed name, so the page passes its URL in `?module=`. The page then
 // posts `{ module, threads }`: this worker imports the module, instantiates its own wasm instance (with its own
@@ -15,7 +15,11 @@ self.onmessage = async (event) => {
     if (moduleUrl.origin !== self.location.origin) {
       throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
     }
-    const { module, threads } = event.data;
+    const { module, threads } = event.data ?? {};
+    // A malformed first message gets an answer too (the page would otherwise wait out its time limit).
+    if (!(module instanceof WebAssembly.Module) || !Number.isInteger(threads) || threads < 0) {
+      throw new Error('the first message must be { module: WebAssembly.Module, threads: a whole number >= 0 }');
+    }
     const bindings = await import(moduleUrl.href);
     await bindings.default({ module_or_path: module });
     const instantiatedMs = now();

@@ -12,7 +12,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::protocol::{
-    ComputeRequest, ComputeResponse, Fault, HEARTBEAT_WORD, JobId, SHARED_KEY, STOP_WORD, to_js,
+    ComputeRequest, ComputeResponse, FailureScope, Fault, HEARTBEAT_WORD, JobId, SHARED_KEY, STOP_WORD,
+    salvage_job_id, to_js,
 };
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
@@ -32,6 +33,10 @@ const WORKER_SCRIPT: &str = "compute-worker.js";
 pub const WATCHDOG_MS: f64 = 5_000.0;
 /// How often the watchdog looks.
 const WATCHDOG_TICK_MS: i32 = 250;
+/// How long [`ComputeBridge::start`] waits for the ready handshake before it gives up on the worker. A cold pool
+/// is ready in ~150 ms, but a slow machine instantiating the wasm module (a CI runner, a phone) can take
+/// seconds: generous, yet a worker that never answers no longer leaves the pool "starting" forever.
+pub const READY_TIMEOUT_MS: f64 = 15_000.0;
 
 /// Why the compute worker could not do what was asked.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -59,10 +64,17 @@ pub enum WorkerError {
     /// A message did not fit the protocol.
     #[error("unexpected message from the compute worker: {0}")]
     Protocol(String),
+    /// The worker sent no ready handshake within this many milliseconds (see [`READY_TIMEOUT_MS`]).
+    #[error("the compute worker did not finish starting within {} s", .0 / 1000.0)]
+    StartTimedOut(f64),
+    /// The worker could not read the page's request ([`ComputeResponse::Rejected`]).
+    #[error("the compute worker could not read the page's request: {0}")]
+    RequestRejected(String),
 }
 
 impl WorkerError {
-    /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `refused`, `protocol`.
+    /// A stable id for `data-kind`: `spawn`, `init-failed`, `crashed`, `unresponsive`, `stopped`, `refused`,
+    /// `protocol`, `start-timed-out`, `request-rejected`.
     pub fn kind(&self) -> &'static str {
         match self {
             WorkerError::Spawn(_) => "spawn",
@@ -72,6 +84,8 @@ impl WorkerError {
             WorkerError::Stopped => "stopped",
             WorkerError::Refused(_) => "refused",
             WorkerError::Protocol(_) => "protocol",
+            WorkerError::StartTimedOut(_) => "start-timed-out",
+            WorkerError::RequestRejected(_) => "request-rejected",
         }
     }
 }
@@ -113,12 +127,58 @@ pub struct JobReply {
     pub output: KernelOutput,
 }
 
+/// A processed stream batch as the UI sees it ([`ComputeBridge::stream_batch`], [`ComputeBridge::end_stream`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StreamReply {
+    /// Everything the stream has processed so far.
+    pub stats: StreamStats,
+    /// The worker's wasm memory size after the batch, in bytes: the instance's high-water mark since it started
+    /// (wasm memory never shrinks), so an earlier large run shows here too.
+    pub memory_bytes: f64,
+    /// The allocator's peak bytes in use in the compute worker's instance (all its threads) between the
+    /// stream's first batch and this one; the reply to the stream's last batch (or to
+    /// [`ComputeBridge::end_stream`]) carries the stream's own peak. Absolute (it starts from what was in use
+    /// when the first batch arrived, that batch included), requested bytes only. One counter per worker: a
+    /// stream started while another is open starts the other's peak over too.
+    pub peak_heap_bytes: f64,
+}
+
+/// How [`ComputeBridge::start_with`] starts the worker; [`ComputeBridge::start`] uses the default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartOptions {
+    /// The URL of the worker's module script, relative to the page; [`worker_script_url`] adds the `?module=`
+    /// the real bootstrap needs.
+    pub script: String,
+    /// How long to wait for the ready handshake.
+    pub ready_timeout_ms: f64,
+}
+
+impl Default for StartOptions {
+    /// The bootstrap next to `index.html`, waited for [`READY_TIMEOUT_MS`].
+    fn default() -> StartOptions {
+        StartOptions {
+            script: worker_script_url(WORKER_SCRIPT),
+            ready_timeout_ms: READY_TIMEOUT_MS,
+        }
+    }
+}
+
+/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming this page's generated JS
+/// module (whose hashed name only the module itself knows).
+pub fn worker_script_url(path: &str) -> String {
+    let module_url = MODULE_URL.with(Clone::clone);
+    format!(
+        "{path}?module={}",
+        String::from(js_sys::encode_uri_component(&module_url))
+    )
+}
+
 /// A reply the page awaits, by kind.
 #[derive(Clone, Debug, PartialEq)]
 enum Reply {
     Job(JobReply),
     Pong,
-    Stream(StreamStats, f64),
+    Stream(StreamReply),
 }
 
 /// Replies awaited by job id.
@@ -183,22 +243,31 @@ pub struct ComputeBridge {
 }
 
 impl ComputeBridge {
-    /// Starts the compute worker with a pool of `threads` and waits for its ready handshake.
+    /// Starts the compute worker with a pool of `threads` and waits for its ready handshake, at most
+    /// [`READY_TIMEOUT_MS`].
     ///
     /// # Errors
     /// [`WorkerError::Spawn`] when the worker can't be created, [`WorkerError::InitFailed`] or
-    /// [`WorkerError::Crashed`] when it dies before it is ready.
+    /// [`WorkerError::Crashed`] when it dies before it is ready, [`WorkerError::StartTimedOut`] when it stays
+    /// silent (the worker is terminated), [`WorkerError::Protocol`] when it answers something else first.
     pub async fn start(threads: u32) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
+        ComputeBridge::start_with(threads, StartOptions::default()).await
+    }
+
+    /// [`ComputeBridge::start`] with another worker script or time limit (tests start stand-in workers).
+    ///
+    /// # Errors
+    /// As [`ComputeBridge::start`], with `options.ready_timeout_ms` as the limit.
+    pub async fn start_with(
+        threads: u32,
+        options: StartOptions,
+    ) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
         let requested_ms = now_ms();
-        let module_url = MODULE_URL.with(Clone::clone);
-        let script = format!(
-            "{WORKER_SCRIPT}?module={}",
-            String::from(js_sys::encode_uri_component(&module_url))
-        );
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        options.set_name("lanes-compute");
-        let worker = Worker::new_with_options(&script, &options)
+        let ready_timeout_ms = options.ready_timeout_ms;
+        let worker_options = WorkerOptions::new();
+        worker_options.set_type(WorkerType::Module);
+        worker_options.set_name("lanes-compute");
+        let worker = Worker::new_with_options(&options.script, &worker_options)
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
         let pending: Pending = Rc::default();
@@ -215,9 +284,10 @@ impl ComputeBridge {
                     health.shared.replace(Some(view));
                 }
                 health.last_sign.set((now_ms(), health.heartbeat().unwrap_or(0)));
-                let response = serde_wasm_bindgen::from_value::<ComputeResponse>(data)
-                    .map_err(|error| WorkerError::Protocol(error.to_string()));
-                dispatch(response, &pending, &ready);
+                match serde_wasm_bindgen::from_value::<ComputeResponse>(data.clone()) {
+                    Ok(response) => dispatch(response, &pending, &ready),
+                    Err(error) => malformed_reply(&data, &error, &pending, &ready),
+                }
             })
         };
         let on_error = {
@@ -228,11 +298,17 @@ impl ComputeBridge {
                 health.fail(&WorkerError::Crashed(event.message()), &pending, &ready);
             })
         };
-        // The watchdog: while a reply is owed, the worker must answer or beat within WATCHDOG_MS.
+        // The watchdog: the handshake must come within the start-up limit, and while a reply is owed the worker
+        // must answer or beat within WATCHDOG_MS.
         let on_tick = {
             let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
             Closure::<dyn FnMut()>::new(move || {
                 let now = now_ms();
+                if ready.borrow().is_some() && now - requested_ms > ready_timeout_ms {
+                    // Failing the start drops the bridge, which terminates the worker.
+                    health.fail(&WorkerError::StartTimedOut(ready_timeout_ms), &pending, &ready);
+                    return;
+                }
                 let owed = !pending.borrow().is_empty();
                 let beat = health.heartbeat().unwrap_or(0);
                 let (since, last_beat) = health.last_sign.get();
@@ -312,29 +388,60 @@ impl ComputeBridge {
 
     /// Hands one batch of a streamed body to the worker, transferring its buffer (the page loses it; nothing is
     /// cloned). The batch is posted before this returns; the returned future resolves with the stream's stats
-    /// so far and the worker's memory size, so the caller can time the UI thread's share alone.
+    /// so far, the worker's memory size and its heap peak since the stream's first batch ([`StreamReply`]), so
+    /// the caller can time the UI thread's share alone. `first` starts the stream (and its heap peak) over.
     ///
     /// # Errors
     /// [`WorkerError::Protocol`] when the message can't be built or posted; the future fails with
-    /// [`WorkerError::Crashed`] when the worker dies.
+    /// [`WorkerError::Crashed`] when the worker dies and [`WorkerError::Refused`] when the stream is not open
+    /// in the worker (a batch that is not first after the stream ended, was stopped or was forgotten).
     pub fn stream_batch(
         &self,
         stream: u32,
         first: bool,
         batch: &js_sys::Uint8Array,
-    ) -> Result<impl Future<Output = Result<(StreamStats, f64), WorkerError>> + use<>, WorkerError> {
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
+        self.send_stream_batch(stream, first, false, Some(batch))
+    }
+
+    /// Ends a stream after its last batch: the worker forgets it, and the returned future resolves with the
+    /// stream's final figures — [`StreamReply::peak_heap_bytes`] is then the stream's own heap peak, from its
+    /// first batch to its last. (A stream never ended is forgotten anyway, once stopped or crowded out.)
+    ///
+    /// # Errors
+    /// As [`ComputeBridge::stream_batch`].
+    pub fn end_stream(
+        &self,
+        stream: u32,
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
+        self.send_stream_batch(stream, false, true, None)
+    }
+
+    fn send_stream_batch(
+        &self,
+        stream: u32,
+        first: bool,
+        last: bool,
+        batch: Option<&js_sys::Uint8Array>,
+    ) -> Result<impl Future<Output = Result<StreamReply, WorkerError>> + use<>, WorkerError> {
         let (job, receiver) = self.enqueue();
         let request = ComputeRequest::StreamBatch {
             job,
             stream,
             first,
+            last,
             bytes: Vec::new(),
         };
-        let posted = to_js(&request).map_err(JsValue::from).and_then(|message| {
-            js_sys::Reflect::set(&message, &"bytes".into(), batch)?;
-            self.worker
-                .post_message_with_transfer(&message, &js_sys::Array::of1(&batch.buffer()))
-        });
+        let posted = to_js(&request)
+            .map_err(JsValue::from)
+            .and_then(|message| match batch {
+                Some(batch) => {
+                    js_sys::Reflect::set(&message, &"bytes".into(), batch)?;
+                    self.worker
+                        .post_message_with_transfer(&message, &js_sys::Array::of1(&batch.buffer()))
+                }
+                None => self.worker.post_message(&message),
+            });
         if let Err(error) = posted {
             self.pending.borrow_mut().remove(&job);
             return Err(WorkerError::Protocol(describe(&error)));
@@ -344,7 +451,7 @@ impl ComputeBridge {
                 .await
                 .map_err(|_| WorkerError::Crashed("the worker went away during a stream batch".to_owned()))?
                 .and_then(|reply| match reply {
-                    Reply::Stream(stats, memory) => Ok((stats, memory)),
+                    Reply::Stream(reply) => Ok(reply),
                     other => Err(WorkerError::Protocol(format!(
                         "{other:?} answered a stream batch"
                     ))),
@@ -460,14 +567,59 @@ fn take_shared_view(data: &JsValue) -> Option<js_sys::Int32Array> {
     Some(view)
 }
 
-fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, ready: &ReadySender) {
-    let response = match response {
-        Ok(response) => response,
-        Err(error) => {
-            web_sys::console::error_1(&error.to_string().into());
-            return;
+/// Fails what `scope` names at once, rather than leaving it to the watchdog: the job, or every job awaited and
+/// a start-up still waiting for its handshake.
+fn fail_scope(scope: FailureScope, error: &WorkerError, pending: &Pending, ready: &ReadySender) {
+    web_sys::console::error_1(&error.to_string().into());
+    match scope {
+        FailureScope::Job(job) => {
+            if let Some(sender) = pending.borrow_mut().remove(&job) {
+                let _ = sender.send(Err(error.clone()));
+            }
+        }
+        FailureScope::AllPending => {
+            if let Some(sender) = ready.borrow_mut().take() {
+                let _ = sender.send(Err(error.clone()));
+            }
+            for (_, sender) in pending.borrow_mut().drain() {
+                let _ = sender.send(Err(error.clone()));
+            }
+        }
+    }
+}
+
+/// Whom a message that failed to fit the protocol takes down: before the handshake the start-up itself (the
+/// handshake must come first), after it the job the message names, or every job awaited when it names none.
+fn scope_of(job: Option<JobId>, ready: &ReadySender) -> FailureScope {
+    if ready.borrow().is_some() {
+        FailureScope::AllPending
+    } else {
+        FailureScope::of(job)
+    }
+}
+
+/// A message from the worker that is not a [`ComputeResponse`]: fails whom it concerns at once with
+/// [`WorkerError::Protocol`], naming what did not fit.
+fn malformed_reply(
+    data: &JsValue,
+    error: &serde_wasm_bindgen::Error,
+    pending: &Pending,
+    ready: &ReadySender,
+) {
+    let job_field = js_sys::Reflect::get(data, &"job".into())
+        .ok()
+        .and_then(|job| job.as_f64());
+    let job = salvage_job_id(job_field);
+    let what = match job {
+        Some(job) => format!("the reply to job {job} does not fit the protocol: {error}"),
+        None => {
+            format!("a reply naming no job does not fit the protocol, so no reply can be trusted: {error}")
         }
     };
+    fail_scope(scope_of(job, ready), &WorkerError::Protocol(what), pending, ready);
+}
+
+fn dispatch(response: ComputeResponse, pending: &Pending, ready: &ReadySender) {
     let (job, result) = match response {
         ComputeResponse::Done {
             job,
@@ -487,8 +639,29 @@ fn dispatch(response: Result<ComputeResponse, WorkerError>, pending: &Pending, r
             job,
             stats,
             memory_bytes,
-        } => (job, Ok(Reply::Stream(stats, memory_bytes))),
+            peak_heap_bytes,
+        } => (
+            job,
+            Ok(Reply::Stream(StreamReply {
+                stats,
+                memory_bytes,
+                peak_heap_bytes,
+            })),
+        ),
         ComputeResponse::Failed { job, error } => (job, Err(WorkerError::Refused(error))),
+        ComputeResponse::Rejected { job, reason } => {
+            let what = match job {
+                Some(job) => format!("job {job}: {reason}"),
+                None => format!("a request naming no job, so every job awaited fails: {reason}"),
+            };
+            fail_scope(
+                scope_of(job, ready),
+                &WorkerError::RequestRejected(what),
+                pending,
+                ready,
+            );
+            return;
+        }
         handshake @ (ComputeResponse::Ready { .. } | ComputeResponse::InitFailed { .. }) => {
             if let Some(sender) = ready.borrow_mut().take() {
                 // The receiver is gone only if start() was abandoned; nothing is waiting then.

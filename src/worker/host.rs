@@ -6,9 +6,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::heap;
 use crate::kernels::{self, Context, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, to_js};
-use crate::stream::StreamStats;
+use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, salvage_job_id, to_js};
+use crate::stream_registry::{BatchPlace, StreamRegistry};
 use crate::timing::now_ms;
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
@@ -69,6 +70,11 @@ fn shared_view() -> Option<js_sys::Int32Array> {
 /// Whether `job` has been stopped; every check is also a heartbeat.
 fn stopped(job: JobId) -> bool {
     SHARED.heartbeat.fetch_add(1, Ordering::Relaxed);
+    was_stopped(job)
+}
+
+/// Whether the page has raised the stop word to `job` or beyond (no heartbeat: not a check made while working).
+fn was_stopped(job: JobId) -> bool {
     i64::from(SHARED.stop_up_to.load(Ordering::Relaxed)) >= i64::from(job)
 }
 
@@ -84,8 +90,8 @@ fn inject(fault: Fault, scope: &DedicatedWorkerGlobalScope) {
 }
 
 thread_local! {
-    /// Streams being processed in this worker, by id.
-    static STREAMS: std::cell::RefCell<std::collections::HashMap<u32, StreamStats>> = std::cell::RefCell::default();
+    /// Streams open in this worker: closed by their last batch, forgotten when stopped, and bounded.
+    static STREAMS: std::cell::RefCell<StreamRegistry> = std::cell::RefCell::default();
 }
 
 /// The size of this instance's wasm memory in bytes (the page's, or the compute worker's, wherever it is
@@ -100,27 +106,62 @@ pub fn memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// A byte count as a JS number (on wasm32 a `usize` is a `u32`, so nothing saturates).
+fn bytes_f64(bytes: usize) -> f64 {
+    f64::from(u32::try_from(bytes).unwrap_or(u32::MAX))
+}
+
+/// The answer to a request that did not fit [`ComputeRequest`]: always one, so the page never waits for the
+/// watchdog to learn that its request was unreadable.
+fn reject(data: &JsValue, error: &serde_wasm_bindgen::Error) -> ComputeResponse {
+    let job_field = js_sys::Reflect::get(data, &"job".into())
+        .ok()
+        .and_then(|job| job.as_f64());
+    ComputeResponse::Rejected {
+        job: salvage_job_id(job_field),
+        reason: error.to_string(),
+    }
+}
+
 fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option<ComputeResponse> {
     Some(match request {
         ComputeRequest::StreamBatch {
             job,
             stream,
             first,
+            last,
             mut bytes,
         } => {
-            let stats = STREAMS.with(|streams| {
+            if first {
+                // The stream's own peak starts from what is in use now, this batch's bytes included.
+                heap::reset_peak();
+            }
+            let processed = STREAMS.with(|streams| {
                 let mut streams = streams.borrow_mut();
-                if first {
-                    streams.insert(stream, StreamStats::new());
-                }
-                let stats = streams.entry(stream).or_insert_with(StreamStats::new);
-                stats.process(&mut bytes);
-                *stats
+                // A Stop abandons the page's stream without a last batch: forget it (a later batch of it fails
+                // instead of silently starting over).
+                streams.forget_stopped(was_stopped);
+                streams.process(
+                    BatchPlace {
+                        stream,
+                        job,
+                        first,
+                        last,
+                    },
+                    &mut bytes,
+                )
             });
-            ComputeResponse::StreamProgress {
-                job,
-                stats,
-                memory_bytes: memory_bytes(),
+            match processed {
+                Ok(stats) => ComputeResponse::StreamProgress {
+                    job,
+                    stats,
+                    memory_bytes: memory_bytes(),
+                    peak_heap_bytes: bytes_f64(heap::peak_bytes()),
+                },
+                Err(error) => ComputeResponse::Failed {
+                    job,
+                    error: error.to_string(),
+                },
             }
         }
         ComputeRequest::Ping { job } => ComputeResponse::Pong { job },
@@ -172,16 +213,14 @@ pub fn compute_worker_main(
     let scope: DedicatedWorkerGlobalScope = js_sys::global().dyn_into()?;
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ComputeRequest>(event.data()) {
+        let data = event.data();
+        match serde_wasm_bindgen::from_value::<ComputeRequest>(data.clone()) {
             Ok(request) => {
                 if let Some(response) = handle(request, &reply_scope) {
                     post(&reply_scope, &response);
                 }
             }
-            Err(error) => web_sys::console::error_2(
-                &"lanes compute worker got a malformed request:".into(),
-                &JsValue::from(error),
-            ),
+            Err(error) => post(&reply_scope, &reject(&data, &error)),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

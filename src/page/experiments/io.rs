@@ -42,6 +42,7 @@ impl IoPlan {
     }
 }
 
+/// Whether `target` is the built-in latency endpoint.
 pub fn is_lab(target: &str) -> bool {
     let path = target.trim().trim_start_matches("./");
     path.starts_with("/lab/delay") || path.starts_with("lab/delay")

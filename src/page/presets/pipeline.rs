@@ -16,6 +16,7 @@ use crate::report::verdict::pipeline_notes;
 use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMode, Span};
 use crate::timing::now_ms;
 
+/// What one pipeline run fetches and computes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Plan {
     /// Items N.
