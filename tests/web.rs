@@ -125,6 +125,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
             report.modes.push(unmeasured);
         }
     });
+    leptos::task::tick().await;
     let pool: web_sys::Element = host
         .query_selector("[data-testid=result-row][data-mode=pool]")
         .unwrap()
@@ -137,6 +138,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
             report.modes.pop();
         }
     });
+    leptos::task::tick().await;
 
     shown.update(|report| {
         if let Some(report) = report {
