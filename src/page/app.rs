@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
+use crate::page::calibrate::Calibration;
 use crate::page::components::cpu_experiment::CpuExperiment;
 use crate::page::components::debug_panel::DebugPanel;
 use crate::page::components::env_panel::EnvPanel;
@@ -148,6 +149,8 @@ pub struct Lab {
     pub shown: RwSignal<Option<u32>>,
     /// The last time the compute worker broke, and how (it is rebuilt at once).
     pub fault: RwSignal<Option<WorkerFault>>,
+    /// Each kernel's speed on one thread, measured once at start-up (`None` until that is over).
+    pub calibration: RwSignal<Option<Calibration>>,
 }
 
 /// A compute worker that broke after its handshake: what the page saw.
@@ -196,10 +199,12 @@ pub fn App() -> impl IntoView {
         history_dropped: RwSignal::new(0),
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
+        calibration: RwSignal::new(None),
     };
     crate::page::freeze::install();
     provide_context(lab);
     start_pool(lab);
+    crate::page::calibrate::start(lab);
     spawn_local(async move {
         lab.lab_endpoint.set(match crate::page::lab::start().await {
             Ok(()) => ServiceState::Ready,
@@ -232,7 +237,7 @@ pub fn App() -> impl IntoView {
                     }
                 })}
             <EnvPanel/>
-            <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
+            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
             <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
             {parsed.debug.then(|| view! { <DebugPanel/> })}

@@ -9,7 +9,7 @@ use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
 use crate::page::app::{Lab, PoolState, after_next_paint};
 use crate::page::bridge::WorkerError;
-use crate::page::components::kernel_inputs::kernel_inputs;
+use crate::page::components::kernel_inputs::calibrated_kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::freeze;
 use crate::page::runner::{RunError, run_mode};
@@ -23,16 +23,20 @@ pub fn CpuExperiment(
     initial: CpuSettings,
     /// Whether to run once the compute worker has settled.
     autorun: bool,
+    /// Whether the URL gave the size (`n`): kept, rather than replaced by the calibrated default.
+    size_from_url: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
 
-    let (kernel_view, kernel, size_text) = kernel_inputs(
+    let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
+    let (kernel_view, kernel, size_text) = calibrated_kernel_inputs(
         initial.spec.kernel,
-        initial.spec.size,
+        size_from_url.then_some(initial.spec.size),
+        Signal::derive(move || settings::parse_count(&tasks_text.get()).ok()?.try_into().ok()),
         "kernel-select",
         "size-input",
+        "size-estimate",
     );
-    let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
     let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
     let running = RwSignal::new(false);
@@ -219,9 +223,13 @@ pub fn CpuExperiment(
         crate::page::app::stop_compute(lab);
     };
 
-    // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).
+    // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable) and the start-up
+    // calibration is over (it sets the default size, and its probes must not share the cores with the run).
     Effect::new(move |_| {
-        if autorun_pending.get() && lab.pool.get() != PoolState::Starting {
+        if autorun_pending.get()
+            && lab.pool.get() != PoolState::Starting
+            && lab.calibration.with(Option::is_some)
+        {
             autorun_pending.set(false);
             run();
         }
