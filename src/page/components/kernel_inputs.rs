@@ -66,7 +66,8 @@ pub(crate) fn calibrated_kernel_inputs(
             .unwrap_or_else(|| kernel.default_size())
             .to_string()
     });
-    let estimate = move || -> (&'static str, Option<f64>, String) {
+    // The hint's state (`data-calibration`), time and text.
+    let estimate = Memo::new(move |_| -> (&'static str, Option<f64>, String) {
         let Some(calibration) = calibrated() else {
             return (
                 "pending",
@@ -101,7 +102,7 @@ pub(crate) fn calibrated_kernel_inputs(
             // The form's message says what is wrong with the size.
             None => ("done", None, String::new()),
         }
-    };
+    });
     let view = view! {
         <label>
             "Kernel "
@@ -145,11 +146,11 @@ pub(crate) fn calibrated_kernel_inputs(
             <span
                 class="hint estimate"
                 data-testid=estimate_test_id
-                data-calibration=move || estimate().0
-                data-estimate-ms=move || estimate().1.map(|ms| format!("{ms:.0}"))
+                data-calibration=move || estimate.with(|estimate| estimate.0)
+                data-estimate-ms=move || estimate.with(|estimate| estimate.1.map(|ms| format!("{ms:.0}")))
                 title=move || calibrated().map(|calibration| calibration.describe(kernel.get()))
             >
-                {move || estimate().2}
+                {move || estimate.with(|estimate| estimate.2.clone())}
             </span>
         </label>
     };
