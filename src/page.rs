@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 pub mod bridge;
+pub mod calibrate;
 pub mod components;
 pub mod experiments;
 pub mod fetch;

@@ -174,6 +174,9 @@ pub struct ParsedSettings {
     pub preset_autorun: bool,
     /// `?debug=1`: show the fault injection panel (a trapping, a hanging and an exiting compute worker).
     pub debug: bool,
+    /// Whether the URL set the CPU experiment's size (`n`, even one that was ignored with a note): the form then
+    /// keeps that size (or the default the note names) instead of the size measured to suit this machine.
+    pub size_from_url: bool,
     /// One human-readable note per ignored parameter.
     pub notes: Vec<String>,
 }

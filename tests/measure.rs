@@ -26,6 +26,7 @@ fn lab() -> Lab {
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
         runs: RunState::new(),
+        calibration: RwSignal::new(None),
     }
 }
 

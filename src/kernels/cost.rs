@@ -10,13 +10,14 @@ use super::{DEFAULT_TASKS, Kernel, KernelSpec};
 /// part of it, short enough that a Run of every mode stays a few seconds.
 pub const TARGET_MS: f64 = 700.0;
 
-/// How long the second, measured probe of the start-up calibration should take: long enough for the clock
-/// and a warmed-up compiler, short enough that all four kernels are measured well under half a second.
-pub const PROBE_MS: f64 = 30.0;
+/// How long each measured probe of the start-up calibration should take: long enough that the clock and the
+/// job's fixed costs are a small part of it, short enough that all four kernels, two probes each after a
+/// warm-up, are measured well under half a second.
+pub const PROBE_MS: f64 = 25.0;
 
 /// The first probe of the start-up calibration: a fixed size that takes a few milliseconds on one thread of
-/// an ordinary machine (2–10 ms in wasm), so even a slow machine is done with it quickly. It also warms the
-/// kernel's code up; its rate sizes the second probe ([`PROBE_MS`]).
+/// an ordinary machine (1–10 ms in wasm), so even a slow machine is done with it quickly. It warms the
+/// kernel's code up, and its speed, though not trusted, sizes the next probe ([`PROBE_MS`]).
 pub fn first_probe(kernel: Kernel) -> KernelSpec {
     let size = match kernel {
         Kernel::SumLoop => 1_000_000,
@@ -52,6 +53,12 @@ impl Rate {
     /// The kernel this speed was measured for.
     pub fn kernel(&self) -> Kernel {
         self.kernel
+    }
+
+    /// The speed itself, in work ([`KernelSpec::work`]) per millisecond: only comparable with another speed of
+    /// the same kernel.
+    pub fn work_per_ms(&self) -> f64 {
+        self.work_per_ms
     }
 
     /// How long `spec` should take on one thread, in milliseconds; `None` for another kernel's spec.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
+use crate::page::calibrate::Calibration;
 use crate::page::components::cpu_experiment::CpuExperiment;
 use crate::page::components::debug_panel::DebugPanel;
 use crate::page::components::env_panel::EnvPanel;
@@ -150,6 +151,8 @@ pub struct Lab {
     pub fault: RwSignal<Option<WorkerFault>>,
     /// The one run in progress, if any (see [`crate::page::run`]).
     pub runs: RunState,
+    /// Each kernel's speed on one thread, measured once at start-up (`None` until that is over).
+    pub calibration: RwSignal<Option<Calibration>>,
 }
 
 /// A compute worker that broke after its handshake: what the page saw.
@@ -199,10 +202,13 @@ pub fn App() -> impl IntoView {
         shown: RwSignal::new(None),
         fault: RwSignal::new(None),
         runs: RunState::new(),
+        calibration: RwSignal::new(None),
     };
     crate::page::measure::freeze::install();
     provide_context(lab);
     start_pool(lab);
+    lab.runs.set_calibrating(true);
+    crate::page::calibrate::start(lab);
     spawn_local(async move {
         lab.lab_endpoint.set(match crate::page::lab::start().await {
             Ok(()) => ServiceState::Ready,
@@ -235,7 +241,7 @@ pub fn App() -> impl IntoView {
                     }
                 })}
             <EnvPanel/>
-            <CpuExperiment initial=parsed.settings autorun=cpu_autorun/>
+            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
             <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
             {parsed.debug.then(|| view! { <DebugPanel/> })}

@@ -17,6 +17,10 @@ use crate::page::app::Lab;
 use crate::page::measure::Measurement;
 use crate::report::{ExperimentKind, ExperimentReport};
 
+/// Why a run waits while the page measures the machine (the I/O lab, which neither uses the compute worker nor
+/// competes for a core, does not wait).
+const CALIBRATING: &str = "measuring this machine's speed for the default sizes (a fraction of a second after the worker is ready)…";
+
 /// What runs now, shared by every experiment through [`Lab::runs`].
 #[derive(Clone, Copy)]
 pub struct RunState {
@@ -29,6 +33,9 @@ pub struct RunState {
     waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
     /// The run's abort signal, for loops that run in JS.
     controller: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// The start-up calibration is probing the kernels in the compute worker: runs that use the worker or the
+    /// freeze meter wait for it, so neither disturbs the other.
+    calibrating: RwSignal<bool>,
 }
 
 impl RunState {
@@ -41,7 +48,13 @@ impl RunState {
             live: RwSignal::new(None),
             waiters: StoredValue::new_local(Vec::new()),
             controller: StoredValue::new_local(None),
+            calibrating: RwSignal::new(false),
         }
+    }
+
+    /// Marks the start-up calibration as running or over (see [`crate::page::calibrate`]).
+    pub fn set_calibrating(&self, calibrating: bool) {
+        self.calibrating.set(calibrating);
     }
 
     /// Whether `kind` is the run in progress (tracked).
@@ -51,6 +64,9 @@ impl RunState {
 
     /// Why `kind` cannot start now: another run is in progress (tracked).
     pub fn busy_reason(&self, kind: ExperimentKind) -> Option<String> {
+        if self.calibrating.get() && kind != ExperimentKind::Io {
+            return Some(CALIBRATING.to_owned());
+        }
         match self.active.get() {
             Some(other) if other != kind => Some(format!(
                 "{} is running: one run at a time, so the measurements do not disturb each other — wait for it \
@@ -118,6 +134,9 @@ impl Lab {
     /// The sentence to show where the user pressed Run.
     pub fn begin_run(&self, kind: ExperimentKind) -> Result<Run, String> {
         let state = self.runs;
+        if state.calibrating.get_untracked() && kind != ExperimentKind::Io {
+            return Err(CALIBRATING.to_owned());
+        }
         if let Some(reason) = state.active.with_untracked(|active| {
             active.map(|other| {
                 if other == kind {

@@ -108,6 +108,8 @@ where
         (None, Experiment::Cpu) => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
         (None, Experiment::Io) => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
     };
+    let size_from_url =
+        preset.is_none() && experiment == Experiment::Cpu && pairs.iter().any(|(key, _)| key == "n");
     let preset_autorun = preset.is_some()
         && pairs
             .iter()
@@ -115,6 +117,7 @@ where
     let debug = pairs.iter().any(|(key, value)| key == "debug" && value == "1");
     ParsedSettings {
         debug,
+        size_from_url,
         experiment,
         settings,
         io,
@@ -288,6 +291,7 @@ mod tests {
         assert_eq!(parsed.settings.spec.size, 2_000_000);
         assert_eq!(parsed.settings.modes, Mode::ALL.to_vec());
         assert!(parsed.settings.autorun);
+        assert!(parsed.size_from_url);
     }
 
     #[test]
@@ -324,6 +328,21 @@ mod tests {
             assert!(!parsed.notes.is_empty(), "{query}");
             assert_eq!(parsed.settings.spec.validate(), Ok(()), "{query}");
             assert!(!parsed.settings.modes.is_empty());
+        }
+    }
+
+    #[test]
+    fn only_a_cpu_n_counts_as_a_size_from_the_url() {
+        for (query, given) in [
+            ("", false),
+            ("kernel=mandelbrot", false),
+            ("kernel=primes&n=5000", true),
+            // An ignored n still counts: its note promises the static default, and the form keeps that promise.
+            ("kernel=primes&n=abc", true),
+            ("experiment=io&n=5", false),
+            ("preset=sweep&n=5", false),
+        ] {
+            assert_eq!(from_query(split(query)).size_from_url, given, "{query}");
         }
     }
 

@@ -286,3 +286,41 @@ test('Stop pressed while Run waits for the first paint is not lost: no job runs,
   assert.equal(await page.getByTestId('results-agree').count(), 0, 'one mode has nothing to agree with');
   lab.browser.assertNoPageErrors();
 });
+
+test('the default Run teaches the lesson: a calibrated size, and the pool beats one worker', async (t) => {
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/`);
+  const { threads } = await poolState(page);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="size-estimate"]')?.dataset.calibration === 'done',
+    null,
+    { timeout: 30_000 },
+  );
+  const estimate = page.getByTestId('size-estimate');
+  const size = await page.getByTestId('size-input').inputValue();
+  const estimateMs = Number(await estimate.getAttribute('data-estimate-ms'));
+  t.diagnostic(`default primes n = ${size}: ${await estimate.textContent()} [${await estimate.getAttribute('title')}]`);
+  assert.equal(await page.getByTestId('kernel-select').inputValue(), 'primes');
+  assert.notEqual(size, '10000000', 'the calibrated default replaced the static one');
+  assert.match(await estimate.textContent(), /on one thread here/);
+  assert.ok(estimateMs >= 500 && estimateMs <= 1000, `the default is meant to take about 0.7 s, estimated ${estimateMs} ms`);
+  for (const mode of ['main', 'worker', 'pool']) await page.getByTestId(`mode-${mode}`).setChecked(mode !== 'main');
+  // The lesson, not a budget: with two or more threads the pool's median is clearly below one worker's. Other
+  // processes on a shared machine can take a core from any one Run, so the lesson may take up to three Runs.
+  const runs = [];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    await page.getByTestId('run-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-button"]')?.textContent.includes('Running'));
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => row.mode), ['worker', 'pool']);
+    assert.equal(await page.getByTestId('results-agree').getAttribute('data-agree'), 'true');
+    const wall = (mode) => Number(rows.find((row) => row.mode === mode).wallMs);
+    runs.push({ worker: wall('worker'), pool: wall('pool') });
+    t.diagnostic(`Run ${attempt}: median wall worker ${wall('worker').toFixed(0)} ms, pool ${wall('pool').toFixed(0)} ms on ${threads} threads`);
+    if (threads < 2 || wall('pool') <= 0.8 * wall('worker')) break;
+  }
+  if (threads >= 2) {
+    assert.ok(runs.some((run) => run.pool <= 0.8 * run.worker), `pool vs worker: ${JSON.stringify(runs)}`);
+  }
+  lab.browser.assertNoPageErrors();
+});

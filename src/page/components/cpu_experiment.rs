@@ -8,7 +8,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
 use crate::page::app::{Lab, PoolState};
-use crate::page::components::kernel_inputs::kernel_inputs;
+use crate::page::components::kernel_inputs::calibrated_kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::measure::freeze;
@@ -22,16 +22,20 @@ pub fn CpuExperiment(
     initial: CpuSettings,
     /// Whether to run once the compute worker has settled.
     autorun: bool,
+    /// Whether the URL gave the size (`n`): kept, rather than replaced by the calibrated default.
+    size_from_url: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
 
-    let (kernel_view, kernel, size_text) = kernel_inputs(
+    let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
+    let (kernel_view, kernel, size_text) = calibrated_kernel_inputs(
         initial.spec.kernel,
-        initial.spec.size,
+        size_from_url.then_some(initial.spec.size),
+        Signal::derive(move || settings::parse_count(&tasks_text.get()).ok()?.try_into().ok()),
         "kernel-select",
         "size-input",
+        "size-estimate",
     );
-    let tasks_text = RwSignal::new(initial.spec.tasks.to_string());
     let repeats_text = RwSignal::new(initial.repeats.to_string());
     let modes = RwSignal::new(initial.modes.clone());
     let running = Signal::derive(move || lab.runs.is_running(ExperimentKind::Cpu));
@@ -120,9 +124,13 @@ pub fn CpuExperiment(
     // Stop: between runs for every mode, and inside the running job through the compute worker's stop flag.
     let stop = move || lab.runs.stop(lab, ExperimentKind::Cpu);
 
-    // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable).
+    // `?autorun=1` runs once, as soon as the compute worker has settled (ready or unavailable) and the start-up
+    // calibration is over (it sets the default size, and its probes must not share the cores with the run).
     Effect::new(move |_| {
-        if autorun_pending.get() && lab.pool.get() != PoolState::Starting {
+        if autorun_pending.get()
+            && lab.pool.get() != PoolState::Starting
+            && lab.calibration.with(Option::is_some)
+        {
             autorun_pending.set(false);
             run();
         }
