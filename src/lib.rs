@@ -42,5 +42,5 @@ pub fn start() {
     }
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(page::app::App);
-    page::app::mark("lanes-mounted");
+    page::context::mark("lanes-mounted");
 }

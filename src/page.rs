@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bridge;
 pub mod calibrate;
 pub mod components;
+pub mod context;
 pub mod experiments;
 pub mod fetch;
 pub mod lab;

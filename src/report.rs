@@ -80,8 +80,23 @@ pub struct FreezeReading {
     pub max_frame_gap_ms: f64,
     /// Total time spent in frames longer than [`stats::FROZEN_FRAME_MS`].
     pub frozen_ms: f64,
-    /// Long tasks (> 50 ms) the browser reported, where it reports them.
+    /// Stalls of the UI thread longer than a long task (50 ms): frames that came more than 50 ms after the one
+    /// before, counted by the freeze meter (the browser's own `longtask` entries are not complete in headless
+    /// Chromium). The name is the export's and `data-long-tasks`'.
     pub long_tasks: u32,
+}
+
+/// How many distinct worker threads (the compute worker, pool threads) `spans` show working: the threads used
+/// by a step whose work is recorded as spans rather than counted by a kernel (pipeline, streaming, hand-off).
+pub fn threads_in(spans: &[Span]) -> u32 {
+    let mut lanes: Vec<Lane> = spans
+        .iter()
+        .map(|span| span.lane)
+        .filter(|lane| matches!(lane, Lane::Worker | Lane::Pool(_)))
+        .collect();
+    lanes.sort_unstable();
+    lanes.dedup();
+    u32::try_from(lanes.len()).unwrap_or(u32::MAX)
 }
 
 /// One repetition of one mode.
@@ -105,6 +120,21 @@ pub struct Repeat {
 }
 
 impl Repeat {
+    /// A repeat that was not bracketed by a measurement of its own (the hand-off's round trips, timed inside a
+    /// loop that runs in JS): it carries no freeze reading, so it shows "not measured". Measured repeats are
+    /// built by the page's `Measured::into_repeat`.
+    pub fn unbracketed(started_ms: f64, finished_ms: f64, threads_used: u32, spans: Vec<Span>) -> Repeat {
+        Repeat {
+            warmup: false,
+            cancelled: false,
+            started_ms,
+            finished_ms,
+            spans,
+            freeze: None,
+            threads_used,
+        }
+    }
+
     /// Wall time as the user waited for it.
     pub fn wall_ms(&self) -> f64 {
         self.finished_ms - self.started_ms
@@ -237,4 +267,32 @@ pub struct ExperimentReport {
     /// Sentences a preset computed from its measurements (see [`verdict`]); empty for CPU and I/O runs.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(lane: Lane) -> Span {
+        Span {
+            lane,
+            name: String::new(),
+            start_ms: 0.0,
+            end_ms: 1.0,
+        }
+    }
+
+    #[test]
+    fn threads_are_counted_from_the_worker_lanes_of_the_spans() {
+        assert_eq!(threads_in(&[]), 0);
+        assert_eq!(threads_in(&[span(Lane::Request(0)), span(Lane::Main)]), 0);
+        assert_eq!(
+            threads_in(&[span(Lane::Worker), span(Lane::Worker), span(Lane::Request(1))]),
+            1
+        );
+        assert_eq!(
+            threads_in(&[span(Lane::Pool(0)), span(Lane::Pool(1)), span(Lane::Pool(0))]),
+            2
+        );
+    }
 }

@@ -5,29 +5,16 @@
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
 use futures::future::join;
-use lanes::page::app::{Environment, Lab, PoolState, ServiceState};
+use lanes::page::context::{Environment, Lab};
 use lanes::page::measure::{Measurement, freeze};
-use lanes::page::run::RunState;
 use lanes::report::ExperimentKind;
 use lanes::timing::now_ms;
-use leptos::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn lab() -> Lab {
-    Lab {
-        environment: Environment::read(),
-        pool: RwSignal::new(PoolState::Starting),
-        bridge: StoredValue::new_local(None),
-        lab_endpoint: RwSignal::new(ServiceState::Starting),
-        history: RwSignal::new(Vec::new()),
-        history_dropped: RwSignal::new(0),
-        shown: RwSignal::new(None),
-        fault: RwSignal::new(None),
-        runs: RunState::new(),
-        calibration: RwSignal::new(None),
-    }
+    Lab::new(Environment::read())
 }
 
 #[wasm_bindgen_test]

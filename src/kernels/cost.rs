@@ -132,6 +132,87 @@ pub fn describe_ms(ms: f64) -> String {
     }
 }
 
+/// Where the probes ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeThread {
+    /// Sequentially in the compute worker, like `worker` mode.
+    ComputeWorker,
+    /// On the UI thread, like `main` mode: there was no compute worker, or it broke during the calibration.
+    UiThread,
+}
+
+impl ProbeThread {
+    /// Where, in words: "in the compute worker", "on the UI thread".
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProbeThread::ComputeWorker => "in the compute worker",
+            ProbeThread::UiThread => "on the UI thread",
+        }
+    }
+}
+
+/// One timed probe: a job and how long it took on one thread, from its own start to its own end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Probe {
+    /// What ran.
+    pub spec: KernelSpec,
+    /// Where it ran.
+    pub thread: ProbeThread,
+    /// How long it took, in milliseconds.
+    pub ms: f64,
+}
+
+/// What the start-up calibration measured: one speed per kernel, and what is missing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    /// The kernels' speeds on one thread; a kernel that could not be measured has none.
+    pub rates: Vec<Rate>,
+    /// Every probe, in the order they ran.
+    pub probes: Vec<Probe>,
+    /// Why some kernels have no speed, or `None` when every kernel was measured.
+    pub failure: Option<String>,
+}
+
+impl Calibration {
+    /// The measured speed of `kernel`, if it was measured.
+    pub fn rate(&self, kernel: Kernel) -> Option<Rate> {
+        self.rates.iter().copied().find(|rate| rate.kernel() == kernel)
+    }
+
+    /// The size of `kernel` (with `tasks` tasks) that takes about [`TARGET_MS`] on one thread here, if the
+    /// kernel was measured.
+    pub fn default_size(&self, kernel: Kernel, tasks: u32) -> Option<u64> {
+        self.rate(kernel).map(|rate| rate.size_for_ms(tasks, TARGET_MS))
+    }
+
+    /// How long `spec` takes on one thread here, in milliseconds, if its kernel was measured.
+    pub fn estimate_ms(&self, spec: &KernelSpec) -> Option<f64> {
+        self.rate(spec.kernel)?.estimate_ms(spec)
+    }
+
+    /// The probes of `kernel`, in words, for the hint's tooltip and the console.
+    pub fn describe(&self, kernel: Kernel) -> String {
+        let probes: Vec<String> = self
+            .probes
+            .iter()
+            .filter(|probe| probe.spec.kernel == kernel)
+            .map(|probe| {
+                format!(
+                    "n = {} in {:.1} ms {}",
+                    probe.spec.size,
+                    probe.ms,
+                    probe.thread.describe()
+                )
+            })
+            .collect();
+        match (self.default_size(kernel, DEFAULT_TASKS), &self.failure) {
+            (Some(size), _) => format!("{}: {} → default n = {size}", kernel.id(), probes.join(", ")),
+            (None, Some(reason)) => format!("{}: not measured ({reason})", kernel.id()),
+            (None, None) => format!("{}: not measured", kernel.id()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,119 +13,9 @@ use futures::channel::oneshot;
 use futures::future::{Either, select};
 use leptos::prelude::*;
 
-use crate::page::app::Lab;
+use crate::page::context::{CALIBRATING, Lab};
 use crate::page::measure::Measurement;
 use crate::report::{ExperimentKind, ExperimentReport};
-
-/// Why a run waits while the page measures the machine (the I/O lab, which neither uses the compute worker nor
-/// competes for a core, does not wait).
-const CALIBRATING: &str = "measuring this machine's speed for the default sizes (a fraction of a second after the worker is ready)…";
-
-/// What runs now, shared by every experiment through [`Lab::runs`].
-#[derive(Clone, Copy)]
-pub struct RunState {
-    active: RwSignal<Option<ExperimentKind>>,
-    status: RwSignal<String>,
-    stop_requested: RwSignal<bool>,
-    /// The report of the run in progress, as far as it got.
-    live: RwSignal<Option<ExperimentReport>>,
-    /// One sender per step in flight; Stop fires them all.
-    waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
-    /// The run's abort signal, for loops that run in JS.
-    controller: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-    /// The start-up calibration is probing the kernels in the compute worker: runs that use the worker or the
-    /// freeze meter wait for it, so neither disturbs the other.
-    calibrating: RwSignal<bool>,
-}
-
-impl RunState {
-    /// Nothing running.
-    pub fn new() -> RunState {
-        RunState {
-            active: RwSignal::new(None),
-            status: RwSignal::new(String::new()),
-            stop_requested: RwSignal::new(false),
-            live: RwSignal::new(None),
-            waiters: StoredValue::new_local(Vec::new()),
-            controller: StoredValue::new_local(None),
-            calibrating: RwSignal::new(false),
-        }
-    }
-
-    /// Marks the start-up calibration as running or over (see [`crate::page::calibrate`]).
-    pub fn set_calibrating(&self, calibrating: bool) {
-        self.calibrating.set(calibrating);
-    }
-
-    /// Whether `kind` is the run in progress (tracked).
-    pub fn is_running(&self, kind: ExperimentKind) -> bool {
-        self.active.get() == Some(kind)
-    }
-
-    /// Why `kind` cannot start now: another run is in progress (tracked).
-    pub fn busy_reason(&self, kind: ExperimentKind) -> Option<String> {
-        if self.calibrating.get() && kind != ExperimentKind::Io {
-            return Some(CALIBRATING.to_owned());
-        }
-        match self.active.get() {
-            Some(other) if other != kind => Some(format!(
-                "{} is running: one run at a time, so the measurements do not disturb each other — wait for it \
-                 or press its Stop",
-                other.title()
-            )),
-            _ => None,
-        }
-    }
-
-    /// Whether Stop was pressed in `kind`'s run, which is still winding down (tracked).
-    pub fn stopping(&self, kind: ExperimentKind) -> bool {
-        self.is_running(kind) && self.stop_requested.get()
-    }
-
-    /// The running step's status line for `kind` (tracked; empty when `kind` is not running).
-    pub fn status(&self, kind: ExperimentKind) -> String {
-        if self.is_running(kind) {
-            self.status.get()
-        } else {
-            String::new()
-        }
-    }
-
-    /// The report `kind`'s panel shows (tracked): the run in progress, or the latest finished one of its kind.
-    pub fn shown(&self, lab: Lab, kind: ExperimentKind) -> Option<ExperimentReport> {
-        if self.is_running(kind) {
-            return self.live.get();
-        }
-        lab.history
-            .with(|history| history.iter().rev().find(|report| report.kind == kind).cloned())
-    }
-
-    /// Stop `kind`'s run; does nothing when `kind` is not the one running (a Stop is scoped to its run).
-    pub fn stop(&self, lab: Lab, kind: ExperimentKind) {
-        if self.active.get_untracked() != Some(kind) || self.stop_requested.get_untracked() {
-            return;
-        }
-        self.stop_requested.set(true);
-        self.waiters.update_value(|waiters| {
-            for waiter in waiters.drain(..) {
-                // A step that already finished dropped its receiver: nothing to tell.
-                let _ = waiter.send(());
-            }
-        });
-        self.controller.with_value(|controller| {
-            if let Some(controller) = controller {
-                controller.abort();
-            }
-        });
-        crate::page::app::stop_compute(lab);
-    }
-}
-
-impl Default for RunState {
-    fn default() -> Self {
-        RunState::new()
-    }
-}
 
 impl Lab {
     /// Starts a run of `kind`, or says why not (another run is in progress).
@@ -134,9 +24,6 @@ impl Lab {
     /// The sentence to show where the user pressed Run.
     pub fn begin_run(&self, kind: ExperimentKind) -> Result<Run, String> {
         let state = self.runs;
-        if state.calibrating.get_untracked() && kind != ExperimentKind::Io {
-            return Err(CALIBRATING.to_owned());
-        }
         if let Some(reason) = state.active.with_untracked(|active| {
             active.map(|other| {
                 if other == kind {
@@ -150,6 +37,9 @@ impl Lab {
             })
         }) {
             return Err(reason);
+        }
+        if state.calibrating.get_untracked() {
+            return Err(CALIBRATING.to_owned());
         }
         state.stop_requested.set(false);
         state.waiters.update_value(Vec::clear);

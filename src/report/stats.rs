@@ -41,6 +41,9 @@ pub struct FrameGaps {
     pub max_gap_ms: f64,
     /// The total of gaps longer than [`FROZEN_FRAME_MS`].
     pub frozen_ms: f64,
+    /// How many gaps were longer than [`FROZEN_FRAME_MS`]: stalls of the UI thread at least as long as a long
+    /// task (a task that holds the thread delays the next frame by as much).
+    pub long_frames: u32,
 }
 
 impl FrameGaps {
@@ -59,6 +62,7 @@ impl FrameGaps {
             self.max_gap_ms = self.max_gap_ms.max(gap);
             if gap > FROZEN_FRAME_MS {
                 self.frozen_ms += gap;
+                self.long_frames += 1;
             }
         }
         self.last_ms = Some(now_ms);

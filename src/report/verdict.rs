@@ -198,8 +198,11 @@ fn compare(a: &Measured, b: &Measured) -> Comparison {
         };
         return Comparison { call, basis };
     }
+    // The requests' own spread is a noise scale only where each side has several requests: with one each, the
+    // spread is the very gap being judged.
     let requests: Vec<f64> = a.request_ms.iter().chain(&b.request_ms).copied().collect();
-    if let (true, Some(spread)) = (requests.len() >= 2, Summary::of(&requests)) {
+    let several = a.request_ms.len() >= 2 && b.request_ms.len() >= 2;
+    if let (true, Some(spread)) = (several, Summary::of(&requests)) {
         let spread = spread.max - spread.min;
         let gap = b.median() - a.median();
         let counts = counted(&[a.count, b.count], "run");
@@ -405,13 +408,8 @@ fn pool_sentences(
             // What splitting could save at best on `ideal` threads, against the hand-off the pool measured.
             let saving = base_ms * (1.0 - 1.0 / ideal.max(1.0));
             let handoff = handoffs(pool_mode, |lane| matches!(lane, Lane::Pool(_)));
-            if base_ms < SMALL_WORK_MS {
-                sentences.push(format!(
-                    "{slower}: {base_ms:.1} ms of work is too little to pay for handing it to {ideal:.0} \
-                     threads and collecting the results."
-                ));
-            } else if let Some((handoff, _, count)) = handoff.filter(|(handoff, ..)| handoff.median >= saving)
-            {
+            // "Too little work" is a cause: said only where the pool's measured hand-off outweighs the saving.
+            if let Some((handoff, _, count)) = handoff.filter(|(handoff, ..)| handoff.median >= saving) {
                 sentences.push(format!(
                     "{slower}: split over {ideal:.0} threads, {base_ms:.1} ms of work could save at most \
                      {saving:.1} ms, no more than the pool's hand-off took, {:.1} ms {}.",
@@ -555,8 +553,7 @@ fn io_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
         let comparison = compare(concurrent, single);
         sentences.push(match comparison.call {
             Call::Slower => format!(
-                "concurrent finished {:.1} ms after one request alone would ({single_ms:.1} ms; {}): that is \
-                 the overhead of running them together.",
+                "concurrent finished {:.1} ms after one request alone would ({single_ms:.1} ms; {}).",
                 concurrent_ms - single_ms,
                 comparison.basis
             ),
@@ -762,7 +759,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slow_pool_on_tiny_work_blames_too_little_work() {
+    fn a_slow_pool_on_tiny_work_is_explained_by_its_measured_hand_off_only() {
         let report = cpu(vec![
             mode("worker", &[2.0, 2.1], 16.0, &[Lane::Worker]),
             mode("pool", &[4.0, 4.2], 16.0, &[Lane::Pool(0)]),
@@ -772,7 +769,14 @@ mod tests {
             text.contains("The pool was slower than worker (0.50×; medians of 2 repeats each)"),
             "{text}"
         );
-        assert!(text.contains("2.0 ms of work is too little"), "{text}");
+        // The cause is quoted from the pool's own measured hand-off, never assumed from the size alone.
+        assert!(
+            text.contains(
+                "2.0 ms of work could save at most 1.0 ms, no more than the pool's hand-off took, 2.0 ms"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("too little"), "{text}");
     }
 
     #[test]
@@ -999,14 +1003,21 @@ mod tests {
             io("io-concurrent", 330.0, &[305.0, 310.0, 306.0, 308.0, 309.0], 5),
         ]);
         let text = text(&report);
-        assert!(text.contains("io-single won"), "{text}");
+        // One request against five: no spread to judge the single request by, so no winner is named.
+        assert!(!text.contains("io-single won"), "{text}");
+        assert!(
+            text.contains("one repeat: too few to call a difference"),
+            "{text}"
+        );
+        assert!(!text.contains("that is the overhead"), "{text}");
         assert!(
             text.contains("sequential took 1505.0 ms, concurrent 330.0 ms: 4.56× for 5 requests (1 run each; the 1175.0 ms gap exceeds 2× the 10.0 ms spread of the requests' own times)"),
             "{text}"
         );
         assert!(text.contains("I/O-bound"), "{text}");
+        // One request alone has no spread of its own: concurrent against it is not called.
         assert!(
-            text.contains("concurrent finished 29.0 ms after one request alone would (301.0 ms; 1 run each; the 29.0 ms gap exceeds 2× the 9.0 ms spread"),
+            text.contains("concurrent (330.0 ms) against one request alone (301.0 ms) — one repeat: too few"),
             "{text}"
         );
     }

@@ -28,6 +28,8 @@ test('a permalink reproduces the experiment: repeats, timeline lanes, verdict, f
   const main = byMode.main;
   assert.ok(Number(main.frameGapMs) >= 0.5 * Number(main.minMs), `main gap ${main.frameGapMs} vs ${main.minMs} ms`);
   assert.ok(Number(main.frozenMs) > 0);
+  // The stall counter can see a long task: main's run is one (so a counter stuck at 0 fails here).
+  assert.ok(Number(main.longTasks) >= 1, `main: ${main.longTasks} long tasks`);
   assert.equal(byMode.worker.longTasks, '0', 'worker: no long task on the UI thread');
   assert.equal(byMode.pool.longTasks, '0', 'pool: no long task on the UI thread');
 

@@ -119,7 +119,16 @@ export async function poolState(page) {
     null,
     { timeout: 30_000 },
   );
+  await calibrated(page);
   return { state: await pool.getAttribute('data-state'), threads: Number(await pool.getAttribute('data-threads')) };
+}
+
+/**
+ * Waits until the start-up calibration is over (it holds back every run that uses the compute worker, a fraction
+ * of a second after the worker is ready; it always ends, in the UI thread if the worker fails).
+ */
+export async function calibrated(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('lanes-calibrated').length > 0, null, { timeout: 30_000 });
 }
 
 /**

@@ -7,9 +7,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
-use crate::page::app::{Lab, PoolState};
 use crate::page::components::kernel_inputs::calibrated_kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
+use crate::page::context::{Lab, PoolState};
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::measure::freeze;
 use crate::report::{ExperimentKind, ModeReport};
@@ -68,9 +68,6 @@ pub fn CpuExperiment(
     let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| *mode != Mode::Main));
     let needs_pool = move || modes.with(|modes| modes.contains(&Mode::Pool));
     let blocked_reason = move || -> Option<String> {
-        if let Some(reason) = lab.runs.busy_reason(ExperimentKind::Cpu) {
-            return Some(reason);
-        }
         if let Err(reason) = spec.get() {
             return Some(reason);
         }
@@ -79,6 +76,9 @@ pub fn CpuExperiment(
         }
         if modes.with(Vec::is_empty) {
             return Some("tick at least one mode".to_owned());
+        }
+        if let Some(reason) = lab.runs.busy_reason(ExperimentKind::Cpu) {
+            return Some(reason);
         }
         let pool = lab.pool.get();
         if needs_pool() {

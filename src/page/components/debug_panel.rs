@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::page::app::Lab;
 use crate::page::bridge::WATCHDOG_MS;
+use crate::page::context::Lab;
 use crate::protocol::Fault;
 
 /// What each fault does, in the panel's words.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::page::app::{Lab, NOT_ISOLATED, PoolState, ServiceState};
+use crate::page::context::{Lab, NOT_ISOLATED, PoolState, ServiceState};
 
 /// Shows what the browser offers and whether the pool is up.
 #[component]

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::charts::requests::{RequestTimes, layout_requests};
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
-use crate::page::app::{Lab, ServiceState};
+use crate::page::context::{Lab, ServiceState};
 use crate::page::experiments::io::{IoPlan, run_io};
 use crate::report::{ExperimentKind, FreezeReading};
 use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
@@ -96,7 +96,10 @@ pub fn IoExperiment(
     let stop = move || lab.runs.stop(lab, ExperimentKind::Io);
 
     Effect::new(move |_| {
-        if autorun_pending.get() && lab.lab_endpoint.get() != ServiceState::Starting {
+        if autorun_pending.get()
+            && lab.lab_endpoint.get() != ServiceState::Starting
+            && lab.runs.busy_reason(ExperimentKind::Io).is_none()
+        {
             autorun_pending.set(false);
             run();
         }

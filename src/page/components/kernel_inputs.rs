@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::kernels::cost::describe_ms;
 use crate::kernels::{DEFAULT_TASKS, Kernel, KernelSpec};
-use crate::page::app::Lab;
+use crate::page::context::Lab;
 use crate::settings::parse_count;
 
 /// [`calibrated_kernel_inputs`] for the CPU presets: the size starts at `initial_size`, the estimate is

@@ -11,9 +11,9 @@ pub mod sweep;
 use leptos::prelude::*;
 
 use crate::kernels::KernelSpec;
-use crate::page::app::Lab;
 use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
+use crate::page::context::Lab;
 use crate::page::run::Run;
 use crate::report::ExperimentKind;
 use crate::settings::{self, Preset};
@@ -161,8 +161,8 @@ impl<Fields: IntoView + 'static, Extra: IntoView + 'static> PresetShell<Fields, 
                             } else {
                                 refused
                                     .get()
-                                    .or_else(|| lab.runs.busy_reason(kind))
                                     .or_else(problem)
+                                    .or_else(|| lab.runs.busy_reason(kind))
                                     .unwrap_or_default()
                             }
                         }}
@@ -183,8 +183,15 @@ pub fn PresetPanel(
     /// Whether to run it at once.
     autorun: bool,
 ) -> impl IntoView {
+    let lab = expect_context::<Lab>();
     let chosen = RwSignal::new(initial);
     let autorun_left = StoredValue::new(autorun);
+    // While a preset runs its panel stays: switching would drop what the run is still drawing, and its Stop.
+    let preset_running = move || {
+        Preset::ALL
+            .iter()
+            .any(|&preset| lab.runs.is_running(kind_of(preset)))
+    };
     view! {
         <section class="panel presets" aria-label="Presets" id="presets">
             <h2>"Presets"</h2>
@@ -198,6 +205,7 @@ pub fn PresetPanel(
                                 type="button"
                                 data-testid=format!("preset-{}", preset.id())
                                 class:chosen=move || chosen.get() == Some(preset)
+                                disabled=move || preset_running() && chosen.get() != Some(preset)
                                 on:click=move |_| chosen.set(Some(preset))
                             >
                                 {preset.title()}

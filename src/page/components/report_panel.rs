@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::charts::speedup::layout_speedup;
-use crate::page::app::Lab;
 use crate::page::components::timeline::Timeline;
+use crate::page::context::Lab;
 use crate::report::export::{to_csv, to_json, to_trace};
 use crate::report::verdict::verdict;
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, ReportMode};
@@ -114,7 +114,7 @@ fn History() -> impl IntoView {
                         <p class="hint" data-testid="history-dropped" data-count=dropped.to_string()>
                             {format!(
                                 "{dropped} older runs were dropped: the history keeps the last {}.",
-                                crate::page::app::HISTORY_LIMIT,
+                                crate::page::context::HISTORY_LIMIT,
                             )}
                         </p>
                     }

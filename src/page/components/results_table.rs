@@ -56,11 +56,14 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
     } else {
         1.0
     };
+    // Said only where a warm-up ran (the CPU experiment, pool start and the sweep have one; the others do not).
     let warmup = mode
         .repeats
         .iter()
         .find(|repeat| repeat.warmup)
-        .map_or(String::new(), |repeat| format!("{:.1} ms", repeat.wall_ms()));
+        .map_or(String::new(), |repeat| {
+            format!(" + warm-up {:.1} ms", repeat.wall_ms())
+        });
     let measured = mode.measured_walls().len();
     let result = mode.result.clone();
     view! {
@@ -92,7 +95,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             <td class="gap">{ms_or_not_measured(freeze.map(|freeze| freeze.max_frame_gap_ms))}</td>
             <td>{ms_or_not_measured(freeze.map(|freeze| freeze.frozen_ms))}</td>
             <td class="range">
-                {format!("{measured} + warm-up {warmup}")}
+                {format!("{measured}{warmup}")}
                 {stop_note.map(|note| view! { <span class="cancelled">{format!(" · {note}")}</span> })}
             </td>
         </tr>

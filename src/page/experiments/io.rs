@@ -7,9 +7,7 @@ use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, schedule, summariz
 use crate::page::fetch::{fetch_timed, resolve};
 use crate::page::measure::Measured;
 use crate::page::run::Run;
-use crate::report::{
-    ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, Repeat, ReportMode, Span,
-};
+use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, ReportMode, Span};
 use crate::settings::{self, IoSettings};
 use crate::timing::now_ms;
 
@@ -192,32 +190,31 @@ fn to_report(
         .iter()
         .map(|(summary, measured)| ModeReport {
             mode: ReportMode::Io(summary.mode),
-            repeats: vec![Repeat {
-                warmup: false,
-                cancelled: false,
-                started_ms: summary.start_ms,
-                finished_ms: summary.start_ms + summary.wall_ms,
-                freeze: Some(measured.freeze),
-                threads_used: u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
-                spans: records
-                    .iter()
-                    .filter(|record| record.mode == summary.mode)
-                    .map(|record| Span {
-                        lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
-                        name: format!(
-                            "GET {} → {}",
-                            record.target,
-                            match (&record.error, record.status) {
-                                (Some(error), _) => error.to_string(),
-                                (None, Some(status)) => status.to_string(),
-                                (None, None) => "pending".to_owned(),
-                            }
-                        ),
-                        start_ms: record.start_ms,
-                        end_ms: record.end_ms.unwrap_or(record.start_ms),
-                    })
-                    .collect(),
-            }],
+            repeats: vec![
+                measured.into_repeat(
+                    false,
+                    false,
+                    u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
+                    records
+                        .iter()
+                        .filter(|record| record.mode == summary.mode)
+                        .map(|record| Span {
+                            lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
+                            name: format!(
+                                "GET {} → {}",
+                                record.target,
+                                match (&record.error, record.status) {
+                                    (Some(error), _) => error.to_string(),
+                                    (None, Some(status)) => status.to_string(),
+                                    (None, None) => "pending".to_owned(),
+                                }
+                            ),
+                            start_ms: record.start_ms,
+                            end_ms: record.end_ms.unwrap_or(record.start_ms),
+                        })
+                        .collect(),
+                ),
+            ],
             result: format!("{} ok / {} failed", summary.succeeded, summary.failed),
             error: None,
             notes: summary.notes.clone(),

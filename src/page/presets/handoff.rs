@@ -11,7 +11,7 @@ use crate::page::run::Run;
 use crate::report::stats::Summary;
 use crate::report::verdict::{HandoffPoint, handoff_notes};
 use crate::report::{
-    ExperimentKind, ExperimentReport, HandoffMethod, Lane, ModeReport, Repeat, ReportMode, Span,
+    ExperimentKind, ExperimentReport, HandoffMethod, Lane, ModeReport, Repeat, ReportMode, Span, threads_in,
 };
 
 #[wasm_bindgen(module = "/www/handoff.js")]
@@ -107,12 +107,8 @@ fn to_report(
                 repeats: at_largest
                     .samples
                     .iter()
-                    .map(|sample| Repeat {
-                        warmup: false,
-                        cancelled: false,
-                        started_ms: sample.start_ms,
-                        finished_ms: sample.end_ms,
-                        spans: vec![
+                    .map(|sample| {
+                        let spans = vec![
                             Span {
                                 lane: Lane::Main,
                                 name: format!("{} {} round trip", method.id(), size_label(largest)),
@@ -125,9 +121,8 @@ fn to_report(
                                 start_ms: sample.received_ms,
                                 end_ms: sample.done_ms,
                             },
-                        ],
-                        freeze: None,
-                        threads_used: 1,
+                        ];
+                        Repeat::unbracketed(sample.start_ms, sample.end_ms, threads_in(&spans), spans)
                     })
                     .collect(),
                 result: size_label(largest),

@@ -13,7 +13,7 @@ use crate::page::fetch::fetch_timed;
 use crate::page::run::Run;
 use crate::pipeline::{PipelineMode, run_pipeline};
 use crate::report::verdict::pipeline_notes;
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMode, Span};
+use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMode, Span, threads_in};
 use crate::timing::now_ms;
 
 /// What one pipeline run fetches and computes.
@@ -135,9 +135,10 @@ pub async fn run_pipeline_preset(run: Run, plan: Plan, bridge: Rc<ComputeBridge>
                 // Every item's own answer, in item order: each differs, so a lost or swapped item shows.
                 let answers: Vec<String> = trace.values.iter().map(|(_, value)| value.to_string()).collect();
                 mode_report.result = format!("{} items: {}", answers.len(), answers.join(" "));
+                let threads = threads_in(&trace.spans);
                 mode_report
                     .repeats
-                    .push(measured.into_repeat(false, false, 1, trace.spans));
+                    .push(measured.into_repeat(false, false, threads, trace.spans));
             }
             Err(error) => mode_report.error = Some(error),
         }

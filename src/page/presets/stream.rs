@@ -12,7 +12,9 @@ use crate::page::bridge::ComputeBridge;
 use crate::page::fetch::{fetch_whole_body, open_body};
 use crate::page::run::Run;
 use crate::report::verdict::{StreamFinding, stream_notes};
-use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMode, Span, StreamMode};
+use crate::report::{
+    ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMode, Span, StreamMode, threads_in,
+};
 use crate::stream::StreamStats;
 use crate::timing::now_ms;
 
@@ -230,9 +232,10 @@ pub async fn run_stream(
                     peak_heap_bytes: Some(row.peak_heap_bytes),
                 });
                 rows.update(|rows| rows.push(row));
+                let threads = threads_in(&measured.spans);
                 mode_report
                     .repeats
-                    .push(measured_run.into_repeat(false, false, 1, measured.spans));
+                    .push(measured_run.into_repeat(false, false, threads, measured.spans));
             }
             Err(error) => mode_report.error = Some(error),
         }

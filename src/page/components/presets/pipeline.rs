@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::kernels::{Kernel, KernelSpec};
-use crate::page::app::{Lab, ServiceState};
 use crate::page::components::presets::{PresetShell, number_field};
+use crate::page::context::Lab;
 use crate::page::presets::pipeline::{Plan, run_pipeline_preset};
 use crate::settings::Preset;
 
@@ -34,13 +34,7 @@ pub fn PipelinePreset(
             .or_else(|| limit.get().err())
             .or_else(|| work.get().err())
             .or_else(|| lab.pool.get().worker_problem())
-            .or_else(|| match lab.lab_endpoint.get() {
-                ServiceState::Ready => None,
-                ServiceState::Unavailable(reason) => {
-                    Some(format!("the latency endpoint is unavailable: {reason}"))
-                }
-                ServiceState::Starting => Some("waiting for the latency endpoint…".to_owned()),
-            })
+            .or_else(|| lab.lab_endpoint.get().problem("latency endpoint"))
     };
     let start = move |run| {
         let (Ok(items), Ok(latency_ms), Ok(limit), Ok(work), Some(bridge)) = (

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::page::app::Lab;
 use crate::page::components::presets::{PresetShell, kernel_fields, number_field};
+use crate::page::context::Lab;
 use crate::page::presets::pool_start::{LESSON_SPEC, run_pool_start};
 use crate::report::verdict::ColdStart;
 use crate::settings::Preset;

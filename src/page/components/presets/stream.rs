@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::page::app::{Lab, ServiceState};
 use crate::page::components::presets::{PresetShell, number_field};
+use crate::page::context::Lab;
 use crate::page::presets::stream::{Progress, StreamRow, run_stream};
 use crate::settings::Preset;
 
@@ -27,13 +27,7 @@ pub fn StreamPreset(
             .err()
             .or_else(|| bandwidth.get().err())
             .or_else(|| lab.pool.get().worker_problem())
-            .or_else(|| match lab.lab_endpoint.get() {
-                ServiceState::Ready => None,
-                ServiceState::Unavailable(reason) => {
-                    Some(format!("the streaming endpoint is unavailable: {reason}"))
-                }
-                ServiceState::Starting => Some("waiting for the lab service worker…".to_owned()),
-            })
+            .or_else(|| lab.lab_endpoint.get().problem("streaming endpoint"))
     };
     let start = move |run| {
         if let (Ok(mib), Ok(mibps), Some(bridge)) = (

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 
 use crate::charts::{LinearScale, nice_ticks};
 use crate::kernels::{Kernel, KernelSpec};
-use crate::page::app::Lab;
 use crate::page::components::presets::{PresetShell, kernel_fields, number_field};
+use crate::page::context::Lab;
 use crate::page::presets::sweep::{SweepChartData, run_sweep};
 use crate::report::stats::amdahl_time;
 use crate::settings::Preset;
@@ -100,9 +100,19 @@ pub fn SweepPreset(
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let cores = lab.environment.hardware_concurrency;
+    // The one-thread point should take long enough to show the lesson: the calibrated default where the page has
+    // measured this machine, else a static size.
+    let size = lab
+        .calibration
+        .with_untracked(|calibration| {
+            calibration
+                .as_ref()
+                .and_then(|calibration| calibration.default_size(Kernel::Primes, 2))
+        })
+        .unwrap_or(50_000_000);
     let (kernel_view, spec) = kernel_fields(KernelSpec {
         kernel: Kernel::Primes,
-        size: 50_000_000,
+        size,
         tasks: 2,
     });
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 3, (1, 20));

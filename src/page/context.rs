@@ -1,0 +1,386 @@
+//! The page's shared state (UI thread): what the browser offers, the compute worker's pool and its bridge, the lab
+//! service worker, the history, the run in progress and the start-up calibration — the `Lab` context every
+//! view and run loop receives. It imports no view and no run loop, so the page's modules form no import cycle:
+//! `app` (the layout) imports the views, the views and run loops import this.
+
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::kernels::cost::Calibration;
+use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
+use crate::report::{ExperimentKind, ExperimentReport};
+
+/// What the browser offers, read once at start-up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Environment {
+    /// `crossOriginIsolated`: without it there is no shared memory and no pool.
+    pub isolated: bool,
+    /// Whether `SharedArrayBuffer` exists in this scope.
+    pub shared_array_buffer: bool,
+    /// `navigator.hardwareConcurrency`, at least 1.
+    pub hardware_concurrency: u32,
+}
+
+impl Environment {
+    /// Reads the environment of the page.
+    pub fn read() -> Environment {
+        let window = web_sys::window();
+        Environment {
+            isolated: js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+                .is_ok_and(|value| value.is_truthy()),
+            shared_array_buffer: js_sys::Reflect::has(&js_sys::global(), &"SharedArrayBuffer".into())
+                .unwrap_or(false),
+            hardware_concurrency: window
+                .map(|window| window.navigator().hardware_concurrency())
+                .filter(|threads| threads.is_finite() && *threads >= 1.0)
+                .map_or(1, |threads| threads as u32),
+        }
+    }
+}
+
+/// The compute worker's pool, as the environment panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PoolState {
+    /// The worker and its pool are starting.
+    Starting,
+    /// Ready, with how it started.
+    Ready(PoolInfo),
+    /// The compute worker runs (worker mode) but there is no pool: the page is not cross-origin isolated, so it
+    /// runs the single-threaded build ([`NOT_ISOLATED`] says so).
+    WorkerOnly,
+    /// Not available, with the reason.
+    Unavailable(String),
+}
+
+impl PoolState {
+    /// Why something that needs the rayon pool cannot run now, or `None` when the pool is ready.
+    pub fn pool_problem(&self) -> Option<String> {
+        match self {
+            PoolState::Ready(_) => None,
+            PoolState::Starting => Some("waiting for the compute worker and its pool…".to_owned()),
+            PoolState::WorkerOnly => Some(format!(
+                "this needs the rayon pool, which is unavailable: {NOT_ISOLATED}"
+            )),
+            PoolState::Unavailable(reason) => Some(format!(
+                "this needs the rayon pool, which is unavailable: {reason}"
+            )),
+        }
+    }
+
+    /// Why something that needs the compute worker (pool or not) cannot run now, or `None` when it can.
+    pub fn worker_problem(&self) -> Option<String> {
+        match self {
+            PoolState::Ready(_) | PoolState::WorkerOnly => None,
+            PoolState::Starting => Some("waiting for the compute worker…".to_owned()),
+            PoolState::Unavailable(reason) => Some(format!(
+                "this needs the compute worker, which is unavailable: {reason}"
+            )),
+        }
+    }
+
+    /// `starting`, `ready` or `unavailable` (the `data-state` contract).
+    pub fn id(&self) -> &'static str {
+        match self {
+            PoolState::Starting => "starting",
+            PoolState::Ready(_) => "ready",
+            PoolState::WorkerOnly | PoolState::Unavailable(_) => "unavailable",
+        }
+    }
+
+    /// Whether the compute worker answers jobs (with or without a pool).
+    pub fn has_worker(&self) -> bool {
+        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly)
+    }
+}
+
+/// Why there is no pool on a page that is not cross-origin isolated.
+pub const NOT_ISOLATED: &str = "the page is not cross-origin isolated, so Web Workers cannot share wasm memory and \
+     it runs the single-threaded build; serve it with Cross-Origin-Opener-Policy: same-origin and \
+     Cross-Origin-Embedder-Policy: require-corp (or let the isolation service worker reload it once)";
+
+/// A browser service the page starts (the lab service worker).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServiceState {
+    /// Starting.
+    Starting,
+    /// Ready.
+    Ready,
+    /// Not available, with the reason.
+    Unavailable(String),
+}
+
+impl ServiceState {
+    /// Why `endpoint` (the lab service worker's latency or streaming endpoint) cannot be used now, or `None`.
+    pub fn problem(&self, endpoint: &str) -> Option<String> {
+        match self {
+            ServiceState::Ready => None,
+            ServiceState::Starting => Some(format!("waiting for the {endpoint} (the lab service worker)…")),
+            ServiceState::Unavailable(reason) => Some(format!("the {endpoint} is unavailable: {reason}")),
+        }
+    }
+
+    /// `starting`, `ready` or `unavailable`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            ServiceState::Starting => "starting",
+            ServiceState::Ready => "ready",
+            ServiceState::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+/// The most experiments the history keeps (and the JSON export holds).
+pub const HISTORY_LIMIT: usize = 50;
+
+/// Shared state handed to components through context: narrow, `Copy` handles only.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    /// What the browser offers.
+    pub environment: Environment,
+    /// The pool's state.
+    pub pool: RwSignal<PoolState>,
+    /// The compute worker, once it is ready.
+    pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
+    /// The lab service worker that serves the latency endpoint.
+    pub lab_endpoint: RwSignal<ServiceState>,
+    /// The experiments run in this tab, oldest first (the last [`HISTORY_LIMIT`]).
+    pub history: RwSignal<Vec<ExperimentReport>>,
+    /// How many older experiments were dropped from the history.
+    pub history_dropped: RwSignal<u32>,
+    /// The id of the experiment the report panel shows (the latest when `None`).
+    pub shown: RwSignal<Option<u32>>,
+    /// The last time the compute worker broke, and how (it is rebuilt at once).
+    pub fault: RwSignal<Option<WorkerFault>>,
+    /// The one run in progress, if any (see [`crate::page::run`]).
+    pub runs: RunState,
+    /// Each kernel's speed on one thread, measured once at start-up (`None` until that is over).
+    pub calibration: RwSignal<Option<Calibration>>,
+}
+
+/// A compute worker that broke after its handshake: what the page saw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerFault {
+    /// How many workers have broken in this tab.
+    pub count: u32,
+    /// What was detected.
+    pub error: WorkerError,
+}
+
+impl Lab {
+    /// The page's state before anything has started: the pool and the lab endpoint starting, no history.
+    pub fn new(environment: Environment) -> Lab {
+        Lab {
+            environment,
+            pool: RwSignal::new(PoolState::Starting),
+            bridge: StoredValue::new_local(None),
+            lab_endpoint: RwSignal::new(ServiceState::Starting),
+            history: RwSignal::new(Vec::new()),
+            history_dropped: RwSignal::new(0),
+            shown: RwSignal::new(None),
+            fault: RwSignal::new(None),
+            runs: RunState::new(),
+            calibration: RwSignal::new(None),
+        }
+    }
+
+    /// The id the next experiment gets.
+    pub fn next_report_id(&self) -> u32 {
+        self.history
+            .with_untracked(|history| history.last().map_or(1, |report| report.id + 1))
+    }
+
+    /// Adds a finished experiment to the history and shows it; beyond [`HISTORY_LIMIT`] the oldest is dropped
+    /// (and counted), so a long session keeps a bounded memory and a bounded history table.
+    pub fn record(&self, report: ExperimentReport) {
+        let id = report.id;
+        self.history.update(|history| {
+            history.push(report);
+            let excess = history.len().saturating_sub(HISTORY_LIMIT);
+            if excess > 0 {
+                history.drain(..excess);
+                self.history_dropped
+                    .update(|dropped| *dropped += u32::try_from(excess).unwrap_or(u32::MAX));
+            }
+        });
+        self.shown.set(Some(id));
+    }
+}
+
+/// Why a run waits while the page measures the machine: the probes use the compute worker (or, without one,
+/// the UI thread, whose freeze the I/O lab would measure).
+pub(in crate::page) const CALIBRATING: &str = "measuring this machine's speed for the default sizes (a fraction of a second after the worker is ready)…";
+
+/// What runs now, shared by every experiment through [`Lab::runs`].
+#[derive(Clone, Copy)]
+pub struct RunState {
+    pub(in crate::page) active: RwSignal<Option<ExperimentKind>>,
+    pub(in crate::page) status: RwSignal<String>,
+    pub(in crate::page) stop_requested: RwSignal<bool>,
+    /// The report of the run in progress, as far as it got.
+    pub(in crate::page) live: RwSignal<Option<ExperimentReport>>,
+    /// One sender per step in flight; Stop fires them all.
+    pub(in crate::page) waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
+    /// The run's abort signal, for loops that run in JS.
+    pub(in crate::page) controller: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// The start-up calibration is probing the kernels in the compute worker: runs that use the worker or the
+    /// freeze meter wait for it, so neither disturbs the other.
+    pub(in crate::page) calibrating: RwSignal<bool>,
+}
+
+impl RunState {
+    /// Nothing running.
+    pub fn new() -> RunState {
+        RunState {
+            active: RwSignal::new(None),
+            status: RwSignal::new(String::new()),
+            stop_requested: RwSignal::new(false),
+            live: RwSignal::new(None),
+            waiters: StoredValue::new_local(Vec::new()),
+            controller: StoredValue::new_local(None),
+            calibrating: RwSignal::new(false),
+        }
+    }
+
+    /// Marks the start-up calibration as running or over (see [`crate::page::calibrate`]).
+    pub fn set_calibrating(&self, calibrating: bool) {
+        self.calibrating.set(calibrating);
+    }
+
+    /// Whether `kind` is the run in progress (tracked).
+    pub fn is_running(&self, kind: ExperimentKind) -> bool {
+        self.active.get() == Some(kind)
+    }
+
+    /// Why `kind` cannot start now: another run is in progress (tracked).
+    pub fn busy_reason(&self, kind: ExperimentKind) -> Option<String> {
+        match self.active.get() {
+            Some(other) if other != kind => Some(format!(
+                "{} is running: one run at a time, so the measurements do not disturb each other — wait for it \
+                 or press its Stop",
+                other.title()
+            )),
+            _ => self.calibrating.get().then(|| CALIBRATING.to_owned()),
+        }
+    }
+
+    /// Whether Stop was pressed in `kind`'s run, which is still winding down (tracked).
+    pub fn stopping(&self, kind: ExperimentKind) -> bool {
+        self.is_running(kind) && self.stop_requested.get()
+    }
+
+    /// The running step's status line for `kind` (tracked; empty when `kind` is not running).
+    pub fn status(&self, kind: ExperimentKind) -> String {
+        if self.is_running(kind) {
+            self.status.get()
+        } else {
+            String::new()
+        }
+    }
+
+    /// The report `kind`'s panel shows (tracked): the run in progress, or the latest finished one of its kind.
+    pub fn shown(&self, lab: Lab, kind: ExperimentKind) -> Option<ExperimentReport> {
+        if self.is_running(kind) {
+            return self.live.get();
+        }
+        lab.history
+            .with(|history| history.iter().rev().find(|report| report.kind == kind).cloned())
+    }
+
+    /// Stop `kind`'s run; does nothing when `kind` is not the one running (a Stop is scoped to its run).
+    pub fn stop(&self, lab: Lab, kind: ExperimentKind) {
+        if self.active.get_untracked() != Some(kind) || self.stop_requested.get_untracked() {
+            return;
+        }
+        self.stop_requested.set(true);
+        self.waiters.update_value(|waiters| {
+            for waiter in waiters.drain(..) {
+                // A step that already finished dropped its receiver: nothing to tell.
+                let _ = waiter.send(());
+            }
+        });
+        self.controller.with_value(|controller| {
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+        });
+        // Only runs that use the compute worker stop its job: the I/O lab's Stop aborts its fetches alone.
+        if kind != ExperimentKind::Io {
+            stop_compute(lab);
+        }
+    }
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState::new()
+    }
+}
+
+/// Starts the compute worker and its pool (none without isolation or in the single-threaded build).
+pub fn start_pool(lab: Lab) {
+    // Without isolation (and in the single-threaded build) the compute worker still runs, without a pool.
+    let pooled = lab.environment.isolated && crate::THREADED;
+    let threads = if pooled {
+        lab.environment.hardware_concurrency
+    } else {
+        0
+    };
+    spawn_local(async move {
+        match ComputeBridge::start(threads).await {
+            Ok((bridge, info)) => {
+                bridge.on_fault(move |error| {
+                    // Runs inside the broken bridge's own callback: rebuild from a fresh task, after it returns.
+                    spawn_local(async move { rebuild_pool(lab, Some(error)) });
+                });
+                lab.bridge.set_value(Some(Rc::new(bridge)));
+                lab.pool.set(if info.threads > 0 {
+                    PoolState::Ready(info)
+                } else {
+                    PoolState::WorkerOnly
+                });
+                mark("lanes-pool-ready");
+            }
+            Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
+        }
+    });
+}
+
+/// Stops every job in the compute worker: through its stop flag where the page shares memory with it, and
+/// otherwise (no cross-origin isolation) by terminating it, failing its jobs with [`WorkerError::Stopped`] and
+/// starting a new one.
+pub fn stop_compute(lab: Lab) {
+    let Some(bridge) = lab.bridge.get_value() else {
+        return;
+    };
+    if bridge.busy() && !bridge.stop_jobs() {
+        bridge.terminate_for_stop();
+        rebuild_pool(lab, None);
+    }
+}
+
+/// Starts a new compute worker in place of one that broke (`fault`, reported under Environment) or was
+/// terminated by a Stop (`None`); jobs in flight have already failed.
+fn rebuild_pool(lab: Lab, fault: Option<WorkerError>) {
+    if let Some(error) = fault {
+        let count = lab
+            .fault
+            .with_untracked(|fault| fault.as_ref().map_or(0, |fault| fault.count))
+            + 1;
+        web_sys::console::warn_1(&format!("lanes: {error}; starting a new compute worker").into());
+        lab.fault.set(Some(WorkerFault { count, error }));
+    }
+    lab.pool.set(PoolState::Starting);
+    // Dropping the page's handle terminates the old worker (a run still holding it lets go when it fails).
+    lab.bridge.set_value(None);
+    start_pool(lab);
+}
+
+/// Sets a `performance.mark`, so load milestones show in DevTools and the benchmark can read them.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}
