@@ -95,12 +95,15 @@ async fn stream_once(
     } else {
         Some(fetch_whole_body(url).await.map_err(|error| error.to_string())?)
     };
+    // When the last byte of the body was in: buffered, now; streamed, when the reader runs dry.
+    let mut body_done_ms = (!streamed).then(now_ms);
     loop {
         let batch = match (&reader, whole.take()) {
             (Some(reader), _) => reader.next_chunk().await.map_err(|error| error.to_string())?,
             (None, whole) => whole,
         };
         let Some(batch) = batch else {
+            body_done_ms = body_done_ms.or_else(|| Some(now_ms()));
             break;
         };
         // The UI thread's share of a batch: bookkeeping and posting; the bytes are transferred, not copied.
@@ -146,7 +149,7 @@ async fn stream_once(
             }
             .to_owned(),
             start_ms: started_ms,
-            end_ms: now_ms(),
+            end_ms: body_done_ms.unwrap_or_else(now_ms),
         },
     );
     Ok(measured)
