@@ -5,7 +5,7 @@ use crate::kernels::{self, KernelOutput, KernelSpec, Strategy};
 use crate::modes::Mode;
 use crate::page::bridge::{ComputeBridge, WorkerError};
 use crate::page::measure::Measured;
-use crate::report::{Lane, Span};
+use crate::report::{Lane, Repeat, Span};
 use crate::timing::now_ms;
 
 /// What one mode's job produced; its wall time and freeze reading come from the [`Measured`] around it.
@@ -20,6 +20,16 @@ pub struct ModeRun {
 }
 
 impl ModeRun {
+    /// The measured repeat this run makes: its spans, its threads, and whether a Stop cut it short.
+    pub fn repeat(&self, measured: Measured, warmup: bool) -> Repeat {
+        measured.into_repeat(
+            warmup,
+            self.output.cancelled(),
+            self.output.threads_used(),
+            self.spans(&measured),
+        )
+    }
+
     /// The run's spans: one per task on the lane of the thread that ran it, plus, for worker and pool modes,
     /// the UI thread's wait (the measured step) and the compute worker's job, which together show the hand-off.
     pub fn spans(&self, measured: &Measured) -> Vec<Span> {

@@ -61,13 +61,7 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
                     } else {
                         mode_report.result = done.output.value.to_string();
                     }
-                    let spans = done.spans(&measured);
-                    mode_report.repeats.push(measured.into_repeat(
-                        repeat == 0,
-                        cancelled,
-                        done.output.threads_used(),
-                        spans,
-                    ));
+                    mode_report.repeats.push(done.repeat(measured, repeat == 0));
                     if (repeat == settings.repeats || cancelled)
                         && let Some(image) = done.output.image
                     {

@@ -216,13 +216,7 @@ pub async fn run_pool_start(
                 Ok(done) => {
                     chunks = chunks.or(Some(done.output.tasks_total));
                     warm.result = done.output.value.to_string();
-                    let spans = done.spans(&measured);
-                    warm.repeats.push(measured.into_repeat(
-                        repeat == 0,
-                        false,
-                        done.output.threads_used(),
-                        spans,
-                    ));
+                    warm.repeats.push(done.repeat(measured, repeat == 0));
                 }
                 Err(error) => {
                     warm.error = Some(error.to_string());
