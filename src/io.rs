@@ -157,17 +157,21 @@ where
     };
     let mut slots: Vec<Option<Result<T, FetchError>>> = (0..count).map(|_| None).collect();
     match mode {
+        // lesson-code: sequential — shown on the lesson's page (build.rs)
         IoMode::Single | IoMode::Sequential => {
             for (index, slot) in slots.iter_mut().enumerate() {
                 *slot = Some(fetch(index).await);
             }
         }
+        // lesson-code-end: sequential
+        // lesson-code: concurrent — shown on the lesson's page (build.rs)
         IoMode::Concurrent => {
             let mut running: FuturesUnordered<_> = (0..count).map(indexed).collect();
             while let Some((index, result)) = running.next().await {
                 slots[index] = Some(result);
             }
         }
+        // lesson-code-end: concurrent
         IoMode::Bounded => {
             let mut running = futures::stream::iter(0..count)
                 .map(indexed)

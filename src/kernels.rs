@@ -363,10 +363,12 @@ where
         };
         (output, Some(span))
     };
+    // lesson-code: cpu-pool — shown on the lesson's page (build.rs)
     let pairs: Vec<(Option<O>, Option<TaskSpan>)> = match strategy {
         Strategy::Sequential => inputs.iter().enumerate().map(timed).collect(),
         Strategy::Parallel => inputs.par_iter().enumerate().map(timed).collect(),
     };
+    // lesson-code-end: cpu-pool
     let (outputs, spans): (Vec<Option<O>>, Vec<Option<TaskSpan>>) = pairs.into_iter().unzip();
     Tasks {
         outputs,

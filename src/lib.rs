@@ -9,6 +9,7 @@ pub mod charts;
 pub mod heap;
 pub mod io;
 pub mod kernels;
+pub mod lessons;
 pub mod modes;
 pub mod pipeline;
 pub mod protocol;

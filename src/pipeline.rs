@@ -74,6 +74,7 @@ where
                 process(index).await?;
             }
         }
+        // lesson-code: fetch-then-process — shown on the lesson's page (build.rs)
         PipelineMode::Pipelined => {
             let (arrived, mut queue) = mpsc::unbounded::<usize>();
             let fetching = async {
@@ -103,7 +104,7 @@ where
                 result.map_err(|error| error.to_string())?;
             }
             processed?;
-        }
+        } // lesson-code-end: fetch-then-process
     }
     Ok(())
 }

@@ -12,7 +12,9 @@ pub use url::{UrlMode, from_query, io_to_query, parse_modes, query_pairs, to_que
 
 use crate::io::IoMode;
 use crate::kernels::{Kernel, KernelSpec};
+use crate::lessons::Lesson;
 use crate::modes::Mode;
+use crate::report::ExperimentKind;
 
 /// Which experiment a URL is about (`experiment=cpu|io`); its `n`, `modes` and `autorun` belong to it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -22,6 +24,60 @@ pub enum Experiment {
     Cpu,
     /// The I/O lab.
     Io,
+}
+
+/// The part of the page shown (`tab=`; otherwise implied by `lesson=`, `preset=` or `experiment=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// The guided lessons.
+    Lessons,
+    /// The CPU experiment (the default).
+    #[default]
+    Cpu,
+    /// The I/O lab.
+    Io,
+    /// The presets.
+    Presets,
+}
+
+impl Tab {
+    /// Every tab, in the order of the navigation.
+    pub const ALL: [Tab; 4] = [Tab::Lessons, Tab::Cpu, Tab::Io, Tab::Presets];
+
+    /// The id in `tab=` and `tab-<id>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Lessons => "lessons",
+            Tab::Cpu => "cpu",
+            Tab::Io => "io",
+            Tab::Presets => "presets",
+        }
+    }
+
+    /// Parses [`Tab::id`].
+    pub fn from_id(id: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|tab| tab.id() == id)
+    }
+
+    /// The navigation's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Lessons => "Lessons",
+            Tab::Cpu => "CPU experiment",
+            Tab::Io => "I/O lab",
+            Tab::Presets => "Presets",
+        }
+    }
+
+    /// The tab a URL without `tab=` opens: the lesson's, the preset's, the I/O lab's, or the CPU experiment.
+    pub fn implied(lesson: bool, preset: bool, experiment: Experiment) -> Tab {
+        match (lesson, preset, experiment) {
+            (true, _, _) => Tab::Lessons,
+            (false, true, _) => Tab::Presets,
+            (false, false, Experiment::Io) => Tab::Io,
+            (false, false, Experiment::Cpu) => Tab::Cpu,
+        }
+    }
 }
 
 /// The preset experiments (`preset=` in the URL).
@@ -63,6 +119,17 @@ impl Preset {
     /// Parses an id made by [`Preset::id`].
     pub fn from_id(id: &str) -> Option<Preset> {
         Preset::ALL.into_iter().find(|preset| preset.id() == id)
+    }
+
+    /// The kind of report its runs make (its slot in the one-run-at-a-time run state).
+    pub fn kind(self) -> ExperimentKind {
+        match self {
+            Preset::PoolStart => ExperimentKind::PoolStart,
+            Preset::Sweep => ExperimentKind::Sweep,
+            Preset::Handoff => ExperimentKind::Handoff,
+            Preset::Pipeline => ExperimentKind::Pipeline,
+            Preset::Stream => ExperimentKind::Stream,
+        }
     }
 
     /// The button's label.
@@ -162,6 +229,12 @@ impl Default for CpuSettings {
 /// Settings read from a URL, with a note for every parameter that was ignored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedSettings {
+    /// The part of the page to show.
+    pub tab: Tab,
+    /// The lesson the URL opens, if any (an unknown id opens the first, with a note).
+    pub lesson: Option<Lesson>,
+    /// Whether to run that lesson at once.
+    pub lesson_autorun: bool,
     /// The experiment the URL is about.
     pub experiment: Experiment,
     /// The CPU settings, defaults where the URL said nothing usable.

@@ -7,6 +7,8 @@ use crate::page::components::cpu_experiment::CpuExperiment;
 use crate::page::components::debug_panel::DebugPanel;
 use crate::page::components::env_panel::EnvPanel;
 use crate::page::components::io_experiment::IoExperiment;
+use crate::page::components::lessons::LessonsPanel;
+use crate::page::components::nav::Nav;
 use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
 use crate::page::context::{Environment, Lab, ServiceState, start_pool};
@@ -18,6 +20,11 @@ pub fn App() -> impl IntoView {
     let environment = Environment::read();
     let lab = Lab::new(environment);
     crate::page::measure::freeze::install();
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    let parsed = settings::from_query(settings::query_pairs(&search));
+    lab.tab.set(parsed.tab);
     provide_context(lab);
     start_pool(lab);
     lab.runs.set_calibrating(true);
@@ -28,10 +35,6 @@ pub fn App() -> impl IntoView {
             Err(reason) => ServiceState::Unavailable(reason),
         });
     });
-    let search = web_sys::window()
-        .and_then(|window| window.location().search().ok())
-        .unwrap_or_default();
-    let parsed = settings::from_query(settings::query_pairs(&search));
     let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
     let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     let notes = parsed.notes.clone();
@@ -54,6 +57,8 @@ pub fn App() -> impl IntoView {
                     }
                 })}
             <EnvPanel/>
+            <Nav/>
+            <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
             <IoExperiment initial=parsed.io autorun=io_autorun/>
             <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>

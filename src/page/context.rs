@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use crate::kernels::cost::Calibration;
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
 use crate::report::{ExperimentKind, ExperimentReport};
+use crate::settings::{Preset, Tab};
 
 /// What the browser offers, read once at start-up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -158,6 +159,23 @@ pub struct Lab {
     pub runs: RunState,
     /// Each kernel's speed on one thread, measured once at start-up (`None` until that is over).
     pub calibration: RwSignal<Option<Calibration>>,
+    /// The part of the page shown (`tab=`); only that part draws results.
+    pub tab: RwSignal<Tab>,
+    /// The preset whose panel the presets tab shows.
+    pub preset: RwSignal<Option<Preset>>,
+}
+
+/// The tab whose controls make reports of `kind`.
+pub fn tab_of(kind: ExperimentKind) -> Tab {
+    match kind {
+        ExperimentKind::Cpu => Tab::Cpu,
+        ExperimentKind::Io => Tab::Io,
+        ExperimentKind::PoolStart
+        | ExperimentKind::Sweep
+        | ExperimentKind::Handoff
+        | ExperimentKind::Pipeline
+        | ExperimentKind::Stream => Tab::Presets,
+    }
 }
 
 /// A compute worker that broke after its handshake: what the page saw.
@@ -183,6 +201,44 @@ impl Lab {
             fault: RwSignal::new(None),
             runs: RunState::new(),
             calibration: RwSignal::new(None),
+            tab: RwSignal::new(Tab::default()),
+            preset: RwSignal::new(None),
+        }
+    }
+
+    /// Shows history entry `id` where its controls are: its tab (and, for a preset, its panel).
+    pub fn show(&self, id: u32) {
+        let Some(kind) = self.history.with_untracked(|history| {
+            history
+                .iter()
+                .find(|report| report.id == id)
+                .map(|report| report.kind)
+        }) else {
+            return;
+        };
+        self.shown.set(Some(id));
+        if let Some(preset) = Preset::ALL.into_iter().find(|&preset| preset.kind() == kind) {
+            self.preset.set(Some(preset));
+        }
+        self.switch_tab(tab_of(kind));
+    }
+
+    /// Shows `tab`, and records it in the address (`?tab=<id>`, a new history entry) so Back returns and the
+    /// address can be shared. The experiments' own parameters stay in their permalinks.
+    pub fn switch_tab(&self, tab: Tab) {
+        if self.tab.get_untracked() == tab {
+            return;
+        }
+        self.tab.set(tab);
+        if let Some(window) = web_sys::window()
+            && let Ok(history) = window.history()
+        {
+            // Without a history (sandboxed frames) the tab still switches; only the address stays behind.
+            let _ = history.push_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("?tab={}", tab.id())),
+            );
         }
     }
 
@@ -285,8 +341,18 @@ impl RunState {
         if self.is_running(kind) {
             return self.live.get();
         }
-        lab.history
-            .with(|history| history.iter().rev().find(|report| report.kind == kind).cloned())
+        // The run picked in the history when it is of this kind, otherwise the latest of this kind.
+        let picked = lab.shown.get();
+        lab.history.with(|history| {
+            picked
+                .and_then(|id| {
+                    history
+                        .iter()
+                        .find(|report| report.id == id && report.kind == kind)
+                })
+                .or_else(|| history.iter().rev().find(|report| report.kind == kind))
+                .cloned()
+        })
     }
 
     /// Stop `kind`'s run; does nothing when `kind` is not the one running (a Stop is scoped to its run).

@@ -76,6 +76,7 @@ pub async fn fetch_timed(target: &str, timeout_ms: u32) -> Result<Fetched, Fetch
     let url = resolve(target)?;
     let guard = AbortGuard::new()?;
     let signal = guard.signal();
+    // lesson-code: one-request — shown on the lesson's page (build.rs)
     let request = async {
         let response = Request::get(&url)
             .abort_signal(Some(&signal))
@@ -96,6 +97,7 @@ pub async fn fetch_timed(target: &str, timeout_ms: u32) -> Result<Fetched, Fetch
             bytes: body.len() as u64,
         })
     };
+    // lesson-code-end: one-request
     let timeout = sleep_ms(timeout_ms);
     futures::pin_mut!(request, timeout);
     let outcome = match select(request, timeout).await {

@@ -3,11 +3,12 @@
 
 use super::{
     CpuSettings, DEFAULT_IO_COUNT, DEFAULT_LATENCY_MS, DEFAULT_REPEATS, DEFAULT_TIMEOUT_MS, Experiment,
-    IoSettings, MAX_IO_COUNT, MAX_LATENCY_MS, MAX_REPEATS, ParsedSettings, Preset, TIMEOUT_RANGE_MS,
+    IoSettings, MAX_IO_COUNT, MAX_LATENCY_MS, MAX_REPEATS, ParsedSettings, Preset, TIMEOUT_RANGE_MS, Tab,
     lab_target, parse_bounded, parse_count,
 };
 use crate::io::{IoMode, check_target};
 use crate::kernels::{DEFAULT_TASKS, Kernel, KernelSpec};
+use crate::lessons::Lesson;
 use crate::modes::Mode;
 
 /// Splits a URL query (with or without its leading `?`) into decoded key–value pairs; `+` means a space and
@@ -102,20 +103,44 @@ where
             preset
         }
     };
+    let lesson = match pairs.iter().rev().find(|(key, _)| key == "lesson") {
+        None => None,
+        Some((_, value)) => {
+            let lesson = Lesson::from_id(value);
+            if lesson.is_none() {
+                notes.push(format!("unknown lesson “{value}”: showing the first"));
+            }
+            Some(lesson.unwrap_or(Lesson::OneRequest))
+        }
+    };
+    let tab = match pairs.iter().rev().find(|(key, _)| key == "tab") {
+        Some((_, value)) => Tab::from_id(value).unwrap_or_else(|| {
+            notes.push(format!("unknown tab “{value}”"));
+            Tab::implied(lesson.is_some(), preset.is_some(), experiment)
+        }),
+        None => Tab::implied(lesson.is_some(), preset.is_some(), experiment),
+    };
+    let autorun = pairs
+        .iter()
+        .any(|(key, value)| key == "autorun" && matches!(value.as_str(), "1" | "true" | "yes"));
     let (settings, io) = match (preset, experiment) {
-        // A preset URL runs the preset; the experiments keep their defaults.
+        // A lesson or preset URL runs the lesson or preset; the experiments keep their defaults.
+        _ if lesson.is_some() => (CpuSettings::default(), IoSettings::default()),
         (Some(_), _) => (CpuSettings::default(), IoSettings::default()),
         (None, Experiment::Cpu) => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
         (None, Experiment::Io) => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
     };
-    let size_from_url =
-        preset.is_none() && experiment == Experiment::Cpu && pairs.iter().any(|(key, _)| key == "n");
-    let preset_autorun = preset.is_some()
-        && pairs
-            .iter()
-            .any(|(key, value)| key == "autorun" && matches!(value.as_str(), "1" | "true" | "yes"));
+    let size_from_url = lesson.is_none()
+        && preset.is_none()
+        && experiment == Experiment::Cpu
+        && pairs.iter().any(|(key, _)| key == "n");
+    let preset_autorun = lesson.is_none() && preset.is_some() && autorun;
+    let lesson_autorun = lesson.is_some() && autorun;
     let debug = pairs.iter().any(|(key, value)| key == "debug" && value == "1");
     ParsedSettings {
+        tab,
+        lesson,
+        lesson_autorun,
         debug,
         size_from_url,
         experiment,
@@ -425,6 +450,39 @@ mod tests {
                 ],
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn lessons_and_tabs_parse_and_the_tab_follows_the_url() {
+        let parsed = from_query(split("lesson=cpu-pool&autorun=1"));
+        assert_eq!(parsed.lesson, Some(Lesson::CpuPool));
+        assert_eq!(parsed.tab, Tab::Lessons);
+        assert!(parsed.lesson_autorun);
+        assert!(
+            !parsed.settings.autorun && !parsed.preset_autorun,
+            "autorun belongs to the lesson"
+        );
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+
+        let parsed = from_query(split("lesson=warp"));
+        assert_eq!(parsed.lesson, Some(Lesson::OneRequest));
+        assert_eq!(
+            parsed.notes,
+            vec!["unknown lesson “warp”: showing the first".to_owned()]
+        );
+
+        assert_eq!(from_query(split("")).tab, Tab::Cpu);
+        assert_eq!(from_query(split("experiment=io")).tab, Tab::Io);
+        assert_eq!(from_query(split("preset=sweep")).tab, Tab::Presets);
+        assert_eq!(from_query(split("tab=lessons")).tab, Tab::Lessons);
+        assert_eq!(from_query(split("tab=lessons")).lesson, None);
+        assert_eq!(from_query(split("tab=io&kernel=primes")).tab, Tab::Io);
+        let parsed = from_query(split("tab=attic&experiment=io"));
+        assert_eq!(parsed.tab, Tab::Io);
+        assert_eq!(parsed.notes, vec!["unknown tab “attic”".to_owned()]);
+        for tab in Tab::ALL {
+            assert_eq!(Tab::from_id(tab.id()), Some(tab));
         }
     }
 

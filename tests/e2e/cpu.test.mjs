@@ -203,9 +203,11 @@ test('one run at a time: while the CPU experiment runs, the I/O lab and the pres
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready', null, {
     timeout: 20_000,
   });
+  await showTab(page, 'presets');
   await page.getByTestId('preset-pool-start').click();
   // Everything can start before the run, so what is refused below is refused because of the run.
   await waitUntilIdle(page);
+  await showTab(page, 'cpu');
   await page.getByTestId('run-button').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="form-message"]')?.textContent.includes('worker mode'), null, {
     timeout: 10_000,
@@ -213,7 +215,7 @@ test('one run at a time: while the CPU experiment runs, the I/O lab and the pres
   // Past the paint wait, so the job itself is running (and Stop below lands inside it).
   await page.waitForTimeout(300);
   const during = await assertOnlyRun(page, 'cpu', /CPU experiment/);
-  assert.deepEqual(Object.keys(during).sort(), ['cpu', 'io', 'preset']);
+  assert.deepEqual(Object.keys(during).sort(), ['cpu', 'io', 'lesson', 'preset']);
   await page.getByTestId('cpu-stop').click();
   // Afterwards every experiment can start again, and no message still speaks of the stopped run.
   await waitUntilIdle(page);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   assertFreezeMeasured,
   calibrated,
+  showTab,
   assertOnlyRun,
   ioRows,
   openBrowser,
@@ -39,6 +40,7 @@ async function openLab(query = '') {
   });
   // The other experiments' messages are checked while the lab runs: let the start-up calibration end first.
   await calibrated(page);
+  await showTab(page, 'io');
   return page;
 }
 

@@ -4,7 +4,7 @@
 // size).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFreezeMeasured, poolState, useLab } from './support.mjs';
+import { assertFreezeMeasured, poolState, showTab, useLab } from './support.mjs';
 
 const RUNS = Number(process.env.LANES_SOAK_RUNS ?? 1000);
 
@@ -39,18 +39,23 @@ test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { t
   const { state, threads } = await poolState(page);
   assert.equal(state, 'ready');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready');
+  await showTab(page, 'io');
   await page.getByTestId('io-targets').fill('/lab/delay?ms=1&bytes=64');
   await page.getByTestId('io-count').fill('3');
   for (const mode of ['single', 'sequential', 'concurrent', 'bounded', 'race']) {
     await page.getByTestId(`io-mode-${mode}`).setChecked(mode === 'concurrent');
   }
+  await showTab(page, 'cpu');
   const start = await footprint(page);
   const modes = ['main', 'worker', 'pool'];
   const kernels = [['primes', '20000'], ['sum-loop', '10000'], ['chunked-sum', '4'], ['mandelbrot', '32']];
   const startedAt = Date.now();
   for (let run = 0; run < RUNS; run += 1) {
     if (run % 5 === 4) {
+      // Each experiment is run from its own tab, as a user would; the tab switch is part of the soak.
+      await showTab(page, 'io');
       await runOnce(page, 'io-run');
+      await showTab(page, 'cpu');
       continue;
     }
     const mode = modes[run % modes.length];

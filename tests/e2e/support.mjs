@@ -123,6 +123,14 @@ export async function poolState(page) {
   return { state: await pool.getAttribute('data-state'), threads: Number(await pool.getAttribute('data-threads')) };
 }
 
+/** Shows the tab `id` (`lessons`, `cpu`, `io`, `presets`) the way a user does: its link in the navigation. */
+export async function showTab(page, id) {
+  await page.getByTestId(`tab-${id}`).click();
+  await page.waitForFunction((tab) => document.querySelector(`[data-testid="tab-${tab}"]`)?.getAttribute('aria-current') === 'page', id, {
+    timeout: 5_000,
+  });
+}
+
 /**
  * Waits until the start-up calibration is over (it holds back every run that uses the compute worker, a fraction
  * of a second after the worker is ready; it always ends, in the UI thread if the worker fails).
@@ -190,6 +198,7 @@ const RUN_CONTROLS = [
   { name: 'cpu', run: 'run-button', stop: 'cpu-stop', message: 'form-message' },
   { name: 'io', run: 'io-run', stop: 'io-stop', message: 'io-message' },
   { name: 'preset', run: 'preset-run', stop: 'preset-stop', message: 'preset-message' },
+  { name: 'lesson', run: 'lesson-run', stop: 'lesson-stop', message: 'lesson-message' },
 ];
 
 /**

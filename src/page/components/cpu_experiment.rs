@@ -7,13 +7,14 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::kernels::{Image, Kernel, KernelSpec, MAX_TASKS};
 use crate::modes::Mode;
+use crate::page::components::findings::Findings;
 use crate::page::components::kernel_inputs::calibrated_kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::context::{Lab, PoolState};
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::measure::freeze;
 use crate::report::{ExperimentKind, ModeReport};
-use crate::settings::{self, CpuSettings, MAX_REPEATS};
+use crate::settings::{self, CpuSettings, MAX_REPEATS, Tab};
 
 /// The form, the Run button, the results and (for `mandelbrot`) the picture.
 #[component]
@@ -156,7 +157,7 @@ pub fn CpuExperiment(
     };
 
     view! {
-        <section class="panel cpu" aria-label="CPU experiment">
+        <section class="panel cpu" aria-label="CPU experiment" hidden=move || lab.tab.get() != Tab::Cpu>
             <h2>"CPU experiment"</h2>
             <form class="controls" on:submit=move |event| {
                 event.prevent_default();
@@ -257,13 +258,17 @@ pub fn CpuExperiment(
                 </span>
                 <span class="hint">" — it stops whenever the UI thread is busy"</span>
             </p>
-            <ResultsTable report=current/>
+            {move || {
+                (lab.tab.get() == Tab::Cpu)
+                    .then(|| view! { <ResultsTable report=current/> })
+            }}
             <canvas
                 class="picture"
                 node_ref=canvas
                 data-testid="kernel-canvas"
                 hidden=move || picture.with(Option::is_none)
             ></canvas>
+            {move || (lab.tab.get() == Tab::Cpu).then(|| view! { <Findings report=current/> })}
         </section>
     }
 }

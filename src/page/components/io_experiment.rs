@@ -5,10 +5,11 @@ use leptos::task::spawn_local;
 
 use crate::charts::requests::{RequestTimes, layout_requests};
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
+use crate::page::components::findings::Findings;
 use crate::page::context::{Lab, ServiceState};
 use crate::page::experiments::io::{IoPlan, run_io};
 use crate::report::{ExperimentKind, FreezeReading};
-use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS};
+use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS, Tab};
 use crate::timing::now_ms;
 
 /// The I/O experiment: form, Run/Stop, one result row per mode and one row per request.
@@ -143,7 +144,7 @@ pub fn IoExperiment(
     };
 
     view! {
-        <section class="panel io" aria-label="I/O experiment" id="io">
+        <section class="panel io" aria-label="I/O experiment" id="io" hidden=move || lab.tab.get() != Tab::Io>
             <h2>"I/O experiment"</h2>
             <p class="hint">
                 "The lesson's other half: waiting is not working. N requests, awaited one by one, all at once "
@@ -232,15 +233,23 @@ pub fn IoExperiment(
                         .map(|href| view! { <a class="permalink" data-testid="io-permalink" href=href>"permalink"</a> })
                 }}
             </form>
-            <IoSummaryTable summaries=summaries.into()/>
-            <RequestTable records=records.into()/>
+            {move || {
+                (lab.tab.get() == Tab::Io)
+                    .then(|| {
+                        view! {
+                            <IoSummaryTable summaries=summaries.into()/>
+                            <RequestTable records=records.into()/>
+                            <Findings report=Signal::derive(move || lab.runs.shown(lab, ExperimentKind::Io))/>
+                        }
+                    })
+            }}
         </section>
     }
 }
 
 /// One row per mode: wall time against the slowest single request, and what the measurements explain.
 #[component]
-fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl IntoView {
+pub(crate) fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl IntoView {
     view! {
         <table class="results" data-testid="io-results">
             <thead>
@@ -307,7 +316,7 @@ fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>) -> impl In
 /// One row per request with its span drawn as a bar on its mode's time axis; the geometry is
 /// [`layout_requests`].
 #[component]
-fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
+pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
     view! {
         <table class="requests" data-testid="io-requests">
             <thead>

@@ -11,12 +11,13 @@ pub mod sweep;
 use leptos::prelude::*;
 
 use crate::kernels::KernelSpec;
+use crate::page::components::findings::Findings;
 use crate::page::components::kernel_inputs::kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::context::Lab;
 use crate::page::run::Run;
 use crate::report::ExperimentKind;
-use crate::settings::{self, Preset};
+use crate::settings::{self, Preset, Tab};
 
 /// Kernel and size fields for the CPU presets; yields a validated spec or the reason it is invalid.
 pub(crate) fn kernel_fields(initial: KernelSpec) -> (impl IntoView, Memo<Result<KernelSpec, String>>) {
@@ -76,13 +77,7 @@ pub(crate) fn autorun_once(autorun: bool, ready: impl Fn() -> bool + 'static, ru
 
 /// The report kind a preset's runs have (its slot in the one-run-at-a-time [`crate::page::run::RunState`]).
 pub(crate) fn kind_of(preset: Preset) -> ExperimentKind {
-    match preset {
-        Preset::PoolStart => ExperimentKind::PoolStart,
-        Preset::Sweep => ExperimentKind::Sweep,
-        Preset::Handoff => ExperimentKind::Handoff,
-        Preset::Pipeline => ExperimentKind::Pipeline,
-        Preset::Stream => ExperimentKind::Stream,
-    }
+    preset.kind()
 }
 
 /// The shell every preset shares: the title and hint, a form with the preset's own fields, Run and Stop
@@ -169,7 +164,10 @@ impl<Fields: IntoView + 'static, Extra: IntoView + 'static> PresetShell<Fields, 
                     </p>
                 </form>
                 {self.extra}
-                <ResultsTable report=current/>
+                {move || {
+                    (lab.tab.get() == Tab::Presets)
+                        .then(|| view! { <ResultsTable report=current/> <Findings report=current/> })
+                }}
             </div>
         }
     }
@@ -184,7 +182,8 @@ pub fn PresetPanel(
     autorun: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let chosen = RwSignal::new(initial);
+    let chosen = lab.preset;
+    chosen.set(initial);
     let autorun_left = StoredValue::new(autorun);
     // While a preset runs its panel stays: switching would drop what the run is still drawing, and its Stop.
     let preset_running = move || {
@@ -193,7 +192,7 @@ pub fn PresetPanel(
             .any(|&preset| lab.runs.is_running(kind_of(preset)))
     };
     view! {
-        <section class="panel presets" aria-label="Presets" id="presets">
+        <section class="panel presets" aria-label="Presets" id="presets" hidden=move || lab.tab.get() != Tab::Presets>
             <h2>"Presets"</h2>
             <p class="hint">"Experiments beyond the basics, each with its own controls."</p>
             <p class="preset-buttons">

@@ -79,6 +79,7 @@ struct ColdJob {
 }
 
 /// A fresh worker and pool, one job; the worker is terminated when the bridge drops at the end.
+// lesson-code: start-cost — shown on the lesson's page (build.rs)
 async fn cold_job(spec: KernelSpec, threads: u32) -> Result<ColdJob, String> {
     let (bridge, info) = ComputeBridge::start(threads)
         .await
@@ -89,6 +90,7 @@ async fn cold_job(spec: KernelSpec, threads: u32) -> Result<ColdJob, String> {
         .map_err(|error| error.to_string())?;
     Ok(ColdJob { info, reply })
 }
+// lesson-code-end: start-cost
 
 fn cold_spans(job: &ColdJob, started_ms: f64, finished_ms: f64) -> Vec<Span> {
     let info = &job.info;

@@ -97,6 +97,7 @@ async fn stream_once(
     };
     // When the last byte of the body was in: buffered, now; streamed, when the reader runs dry.
     let mut body_done_ms = (!streamed).then(now_ms);
+    // lesson-code: streaming — shown on the lesson's page (build.rs)
     loop {
         let batch = match (&reader, whole.take()) {
             (Some(reader), _) => reader.next_chunk().await.map_err(|error| error.to_string())?,
@@ -131,6 +132,7 @@ async fn stream_once(
             end_ms: processed_ms,
         });
     }
+    // lesson-code-end: streaming
     // The stream's final figures: the worker forgets it, and its heap peak covers every batch.
     let last = bridge
         .end_stream(stream_id)
