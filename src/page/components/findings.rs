@@ -10,7 +10,7 @@ use crate::charts::speedup::layout_speedup;
 use crate::page::components::timeline::Timeline;
 use crate::report::export::to_trace;
 use crate::report::verdict::verdict;
-use crate::report::{ExperimentKind, ExperimentReport};
+use crate::report::{ExperimentKind, ExperimentReport, ReportMode};
 
 #[wasm_bindgen(module = "/www/perfetto.js")]
 extern "C" {
@@ -35,12 +35,12 @@ pub(crate) fn download(file_name: &str, mime: &str, text: &str) -> Result<(), Js
     web_sys::Url::revoke_object_url(&url)
 }
 
-/// Each mode's words and median, for the speedup chart.
+/// Each mode's id and median, for the speedup chart.
 fn medians(report: &ExperimentReport) -> Vec<(String, Option<f64>)> {
     report
         .modes
         .iter()
-        .map(|mode| (mode.mode.label(), mode.summary().map(|summary| summary.median)))
+        .map(|mode| (mode.mode.id(), mode.summary().map(|summary| summary.median)))
         .collect()
 }
 
@@ -66,7 +66,9 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
                 .into_iter()
                 .map(|bar| {
                     view! {
-                        <text x="4" y=bar.text_y>{bar.mode.clone()}</text>
+                        <text x="4" y=bar.text_y>
+                            {bar.mode.parse::<ReportMode>().map_or_else(|_| bar.mode.clone(), ReportMode::label)}
+                        </text>
                         <rect class="speedup-bar" data-mode=bar.mode data-speedup=format!("{:.3}", bar.speedup) x=bar_x y=bar.y width=bar.width height=bar_height></rect>
                         <text x=bar.value_x y=bar.text_y>{format!("{:.2}×", bar.speedup)}</text>
                     }

@@ -8,7 +8,7 @@ use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, check_target};
 use crate::page::components::findings::Findings;
 use crate::page::context::{Lab, ServiceState};
 use crate::page::experiments::io::{IoPlan, run_io};
-use crate::report::{ExperimentKind, FreezeReading};
+use crate::report::{ExperimentKind, FreezeReading, ReportMode};
 use crate::settings::{self, IoSettings, MAX_IO_COUNT, TIMEOUT_RANGE_MS, Tab};
 use crate::timing::now_ms;
 
@@ -289,7 +289,7 @@ pub(crate) fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>)
                                     data-max-in-flight=summary.max_in_flight.to_string()
                                     data-slowest-ms=format!("{:.3}", summary.slowest_ms)
                                 >
-                                    <td>{summary.mode.id()}</td>
+                                    <td>{ReportMode::Io(summary.mode).label()}</td>
                                     <td>{format!("{:.1} ms", summary.wall_ms)}</td>
                                     <td>{format!("{:.1} ms", summary.slowest_ms)}</td>
                                     <td>{format!("{ratio:.2}×")}</td>
@@ -361,7 +361,7 @@ pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView
                                     data-error=record.error.as_ref().map(FetchError::kind).unwrap_or_default()
                                     class:failed=record.error.is_some()
                                 >
-                                    <td>{record.mode.id()}</td>
+                                    <td>{ReportMode::Io(record.mode).label()}</td>
                                     <td>{record.index}</td>
                                     <td class="target">{record.target.clone()}</td>
                                     <td>{shown}</td>

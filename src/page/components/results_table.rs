@@ -25,7 +25,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
             (None, None) => ("error", "no measured run".to_owned()),
         };
         let error_attribute = mode.error.clone();
-        let name = mode.mode.id();
+        let name = mode.mode.label();
         return view! {
             <tr
                 data-testid="result-row"
@@ -50,7 +50,7 @@ fn row(mode: ModeReport, slowest_ms: f64) -> AnyView {
     let ms_or_not_measured =
         |value: Option<f64>| value.map_or("not measured".to_owned(), |ms| format!("{ms:.0} ms"));
     let threads_used = mode.threads_used();
-    let name = mode.mode.id();
+    let name = mode.mode.label();
     let speedup = if summary.median > 0.0 {
         slowest_ms / summary.median
     } else {

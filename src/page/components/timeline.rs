@@ -16,7 +16,7 @@ fn groups(report: &ExperimentReport) -> Vec<Group> {
         .filter_map(|mode| {
             let repeat = mode.shown_repeat()?;
             Some(Group {
-                label: format!("{} · {:.1} ms", mode.mode, repeat.wall_ms()),
+                label: format!("{} · {:.1} ms", mode.mode.label(), repeat.wall_ms()),
                 origin_ms: repeat.started_ms,
                 spans: repeat.spans.clone(),
             })
