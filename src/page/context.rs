@@ -284,6 +284,8 @@ pub struct RunState {
     /// The start-up calibration is probing the kernels in the compute worker: runs that use the worker or the
     /// freeze meter wait for it, so neither disturbs the other.
     pub(in crate::page) calibrating: RwSignal<bool>,
+    /// Whether the run in progress was started by a lesson (it shares its kind with a panel of the lab).
+    pub(in crate::page) by_lesson: RwSignal<bool>,
 }
 
 impl RunState {
@@ -297,6 +299,7 @@ impl RunState {
             waiters: StoredValue::new_local(Vec::new()),
             controller: StoredValue::new_local(None),
             calibrating: RwSignal::new(false),
+            by_lesson: RwSignal::new(false),
         }
     }
 
@@ -305,19 +308,43 @@ impl RunState {
         self.calibrating.set(calibrating);
     }
 
-    /// Whether `kind` is the run in progress (tracked).
+    /// Whether the run in progress is `kind`'s, started from its own panel (tracked).
     pub fn is_running(&self, kind: ExperimentKind) -> bool {
-        self.active.get() == Some(kind)
+        self.runs_as(kind, false)
     }
 
-    /// Why `kind` cannot start now: another run is in progress (tracked).
+    /// Whether the run in progress is a lesson's run of `kind` (tracked).
+    pub fn is_lesson_running(&self, kind: ExperimentKind) -> bool {
+        self.runs_as(kind, true)
+    }
+
+    fn runs_as(&self, kind: ExperimentKind, lesson: bool) -> bool {
+        self.active.get() == Some(kind) && self.by_lesson.get() == lesson
+    }
+
+    /// Why `kind`'s panel cannot start now: another run is in progress (tracked).
     pub fn busy_reason(&self, kind: ExperimentKind) -> Option<String> {
+        self.busy_as(kind, false)
+    }
+
+    /// Why a lesson's run of `kind` cannot start now (tracked).
+    pub fn lesson_busy_reason(&self, kind: ExperimentKind) -> Option<String> {
+        self.busy_as(kind, true)
+    }
+
+    fn busy_as(&self, kind: ExperimentKind, lesson: bool) -> Option<String> {
         match self.active.get() {
-            Some(other) if other != kind => Some(format!(
-                "{} is running: one run at a time, so the measurements do not disturb each other — wait for it \
-                 or press its Stop",
-                other.title()
-            )),
+            Some(other) if other != kind || self.by_lesson.get() != lesson => {
+                let who = if self.by_lesson.get() {
+                    format!("A lesson's run ({})", other.title())
+                } else {
+                    other.title().to_owned()
+                };
+                Some(format!(
+                    "{who} is running: one run at a time, so the measurements do not disturb each other — wait \
+                     for it or press its Stop"
+                ))
+            }
             _ => self.calibrating.get().then(|| CALIBRATING.to_owned()),
         }
     }
@@ -327,9 +354,23 @@ impl RunState {
         self.is_running(kind) && self.stop_requested.get()
     }
 
-    /// The running step's status line for `kind` (tracked; empty when `kind` is not running).
+    /// Whether Stop was pressed in a lesson's run of `kind` (tracked).
+    pub fn lesson_stopping(&self, kind: ExperimentKind) -> bool {
+        self.is_lesson_running(kind) && self.stop_requested.get()
+    }
+
+    /// The running step's status line for `kind`'s panel (tracked; empty when it runs nothing).
     pub fn status(&self, kind: ExperimentKind) -> String {
         if self.is_running(kind) {
+            self.status.get()
+        } else {
+            String::new()
+        }
+    }
+
+    /// The running step's status line for a lesson's run of `kind` (tracked).
+    pub fn lesson_status(&self, kind: ExperimentKind) -> String {
+        if self.is_lesson_running(kind) {
             self.status.get()
         } else {
             String::new()
@@ -355,9 +396,21 @@ impl RunState {
         })
     }
 
-    /// Stop `kind`'s run; does nothing when `kind` is not the one running (a Stop is scoped to its run).
+    /// Stop `kind`'s run; does nothing when `kind`'s panel is not the one running (a Stop is scoped to its run).
     pub fn stop(&self, lab: Lab, kind: ExperimentKind) {
-        if self.active.get_untracked() != Some(kind) || self.stop_requested.get_untracked() {
+        self.stop_as(lab, kind, false);
+    }
+
+    /// Stop a lesson's run of `kind`; does nothing when no lesson runs it.
+    pub fn stop_lesson(&self, lab: Lab, kind: ExperimentKind) {
+        self.stop_as(lab, kind, true);
+    }
+
+    fn stop_as(&self, lab: Lab, kind: ExperimentKind, lesson: bool) {
+        if self.active.get_untracked() != Some(kind)
+            || self.by_lesson.get_untracked() != lesson
+            || self.stop_requested.get_untracked()
+        {
             return;
         }
         self.stop_requested.set(true);

@@ -46,12 +46,24 @@ impl Lab {
         state.controller.set_value(web_sys::AbortController::new().ok());
         state.status.set(String::new());
         state.live.set(None);
+        state.by_lesson.set(false);
         state.active.set(Some(kind));
         Ok(Run {
             lab: *self,
             kind,
             finished: false,
         })
+    }
+
+    /// Starts a run of `kind` for a lesson: the same single slot, but the run belongs to the lesson's panel — the
+    /// experiment or preset panel of the same kind neither shows it as its own nor can stop it.
+    ///
+    /// # Errors
+    /// The sentence to show where the user pressed Run.
+    pub fn begin_lesson_run(&self, kind: ExperimentKind) -> Result<Run, String> {
+        let run = self.begin_run(kind)?;
+        self.runs.by_lesson.set(true);
+        Ok(run)
     }
 }
 
@@ -149,6 +161,7 @@ impl Run {
         state.status.set(String::new());
         if state.active.get_untracked() == Some(self.kind) {
             state.active.set(None);
+            state.by_lesson.set(false);
         }
     }
 }

@@ -7,6 +7,7 @@ import {
   poolState,
   resultRows,
   runControls,
+  showTab,
   timelineSpans,
   useLab,
   waitUntilIdle,

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { poolState, showTab, useLab } from './support.mjs';
+import { assertOnlyRun, poolState, showTab, useLab, waitUntilIdle } from './support.mjs';
 
 const lab = useLab();
 
@@ -63,6 +63,20 @@ for (const [id, expected] of Object.entries(LESSONS)) {
     lab.browser.assertNoPageErrors();
   });
 }
+
+test('a lesson\'s run is its own: the lab\'s panels of the same kind refuse and cannot stop it; the lesson\'s Stop does', async () => {
+  const { page } = lab.browser;
+  await page.goto(`${lab.server.url}/?lesson=cpu-pool`);
+  await poolState(page);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="lesson-run"]')?.disabled, null, { timeout: 20_000 });
+  await page.getByTestId('lesson-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson-run"]')?.textContent.includes('Running'));
+  // The CPU experiment runs the same kind of report, yet its Run is refused and its Stop is off.
+  await assertOnlyRun(page, 'lesson', /A lesson's run \(the CPU experiment\)/);
+  await page.getByTestId('lesson-stop').click();
+  await waitUntilIdle(page);
+  lab.browser.assertNoPageErrors();
+});
 
 test('the choosing table fills with this tab\'s own numbers and says "not measured" elsewhere', async () => {
   const { page } = lab.browser;

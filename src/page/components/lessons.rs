@@ -86,7 +86,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
     if let Some(problem) = missing(lab, lesson) {
         return Err(problem);
     }
-    let run = lab.begin_run(kind)?;
+    let run = lab.begin_lesson_run(kind)?;
     match lesson.plan() {
         Plan::Io {
             count,
@@ -232,12 +232,12 @@ pub fn LessonsPanel(
         io_owner: RwSignal::new(None),
     };
     let kind = move || lesson.get().kind();
-    let running = move || kind().is_some_and(|kind| lab.runs.is_running(kind));
+    let running = move || kind().is_some_and(|kind| lab.runs.is_lesson_running(kind));
     let report = Signal::derive(move || {
         let lesson = lesson.get();
         let kind = lesson.kind()?;
         let floor = floors.with(|floors| floors.get(&lesson).copied())?;
-        if lab.runs.is_running(kind) {
+        if lab.runs.is_lesson_running(kind) {
             return lab.runs.live.get().filter(|report| report.id >= floor);
         }
         lab.history.with(|history| {
@@ -250,7 +250,7 @@ pub fn LessonsPanel(
     });
     let blocked = move || -> Option<String> {
         let kind = kind()?;
-        missing(lab, lesson.get()).or_else(|| lab.runs.busy_reason(kind))
+        missing(lab, lesson.get()).or_else(|| lab.runs.lesson_busy_reason(kind))
     };
     let run = move || {
         let chosen = lesson.get_untracked();
@@ -353,15 +353,15 @@ pub fn LessonsPanel(
                         <button
                             type="button"
                             data-testid="lesson-stop"
-                            disabled=move || !running() || lab.runs.stopping(kind)
-                            on:click=move |_| lab.runs.stop(lab, kind)
+                            disabled=move || !running() || lab.runs.lesson_stopping(kind)
+                            on:click=move |_| lab.runs.stop_lesson(lab, kind)
                         >
                             "Stop"
                         </button>
                         <p class="message" data-testid="lesson-message" role="status">
                             {move || {
                                 if running() {
-                                    lab.runs.status(kind)
+                                    lab.runs.lesson_status(kind)
                                 } else {
                                     refused.get().or_else(blocked).unwrap_or_default()
                                 }
