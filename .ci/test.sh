@@ -21,7 +21,7 @@ step "clippy, wasm32 single-threaded (the build for pages without isolation)" \
 step "clippy, native" cargo clippy "${native[@]}" --all-targets -- -D warnings
 step "native tests (cargo test)" cargo test "${native[@]}"
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \
-  env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool --test measure
+  env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool --test measure --test main_pool
 step "the same wasm tests through wasm-pack, as users run them" \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
 step "release build (trunk)" trunk build --release

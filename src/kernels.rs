@@ -165,7 +165,8 @@ impl KernelSpec {
 pub enum Strategy {
     /// In order, on the calling thread.
     Sequential,
-    /// On the current rayon pool. Never call this on the browser's main thread: rayon blocks while it waits.
+    /// On the current rayon pool. The caller blocks until the pool is done, so on the browser's main thread
+    /// (which may not block on `Atomics.wait`) only with rayon's `web_spin_lock`, where it spins: main-pool mode.
     Parallel,
 }
 

@@ -22,30 +22,35 @@ pub enum Lane {
     Main,
     /// The compute worker's own thread.
     Worker,
-    /// A rayon pool thread, by index.
+    /// A rayon pool thread of the compute worker, by index.
     Pool(u32),
+    /// A thread of the rayon pool the page itself starts for `main-pool` mode, by index: its own lanes, so the
+    /// timeline never merges them with the compute worker's pool threads.
+    MainPool(u32),
     /// One request of the I/O lab, by index.
     Request(u32),
 }
 
 impl Lane {
     /// The stable lane id used in `data-lane`, CSV and trace thread names: `main`, `worker`, `pool-3`,
-    /// `request-7`.
+    /// `main-pool-1`, `request-7`.
     pub fn id(self) -> String {
         match self {
             Lane::Main => "main".to_owned(),
             Lane::Worker => "worker".to_owned(),
             Lane::Pool(index) => format!("pool-{index}"),
+            Lane::MainPool(index) => format!("main-pool-{index}"),
             Lane::Request(index) => format!("request-{index}"),
         }
     }
 
-    /// A human name: `main thread`, `compute worker`, `pool thread 3`, `request 7`.
+    /// A human name: `main thread`, `compute worker`, `pool thread 3`, `page pool thread 1`, `request 7`.
     pub fn name(self) -> String {
         match self {
             Lane::Main => "main thread".to_owned(),
             Lane::Worker => "compute worker".to_owned(),
             Lane::Pool(index) => format!("pool thread {index}"),
+            Lane::MainPool(index) => format!("page pool thread {index}"),
             Lane::Request(index) => format!("request {index}"),
         }
     }
@@ -86,13 +91,14 @@ pub struct FreezeReading {
     pub long_tasks: u32,
 }
 
-/// How many distinct worker threads (the compute worker, pool threads) `spans` show working: the threads used
+/// How many distinct worker threads (the compute worker, its pool threads, the page's own pool threads) `spans`
+/// show working: the threads used
 /// by a step whose work is recorded as spans rather than counted by a kernel (pipeline, streaming, hand-off).
 pub fn threads_in(spans: &[Span]) -> u32 {
     let mut lanes: Vec<Lane> = spans
         .iter()
         .map(|span| span.lane)
-        .filter(|lane| matches!(lane, Lane::Worker | Lane::Pool(_)))
+        .filter(|lane| matches!(lane, Lane::Worker | Lane::Pool(_) | Lane::MainPool(_)))
         .collect();
     lanes.sort_unstable();
     lanes.dedup();
@@ -264,7 +270,8 @@ pub struct ExperimentReport {
     pub ideal_speedup: f64,
     /// Every mode, in run order.
     pub modes: Vec<ModeReport>,
-    /// Sentences a preset computed from its measurements (see [`verdict`]); empty for CPU and I/O runs.
+    /// Sentences a preset computed from its measurements (see [`verdict`]); for CPU and I/O runs only what a
+    /// Stop left and, for main-pool, the start of the page's own pool.
     #[serde(default)]
     pub notes: Vec<String>,
 }
@@ -294,5 +301,26 @@ mod tests {
             threads_in(&[span(Lane::Pool(0)), span(Lane::Pool(1)), span(Lane::Pool(0))]),
             2
         );
+        // The page's pool threads are threads of their own: thread 0 of each pool counts once per pool.
+        assert_eq!(
+            threads_in(&[
+                span(Lane::Main),
+                span(Lane::MainPool(0)),
+                span(Lane::MainPool(1)),
+                span(Lane::MainPool(0)),
+                span(Lane::Pool(0)),
+            ]),
+            3
+        );
+    }
+
+    #[test]
+    fn the_pages_pool_lanes_have_their_own_ids_names_and_serde_kind() {
+        assert_eq!(Lane::MainPool(1).id(), "main-pool-1");
+        assert_eq!(Lane::MainPool(1).name(), "page pool thread 1");
+        assert_ne!(Lane::MainPool(0).id(), Lane::Pool(0).id());
+        let json = serde_json::to_string(&Lane::MainPool(2)).unwrap();
+        assert_eq!(json, r#"{"kind":"main-pool","index":2}"#);
+        assert_eq!(serde_json::from_str::<Lane>(&json).unwrap(), Lane::MainPool(2));
     }
 }

@@ -219,7 +219,7 @@ impl Default for CpuSettings {
     fn default() -> Self {
         CpuSettings {
             spec: KernelSpec::with_defaults(Kernel::Primes),
-            modes: Mode::ALL.to_vec(),
+            modes: Mode::DEFAULT.to_vec(),
             repeats: DEFAULT_REPEATS,
             autorun: false,
         }

@@ -90,7 +90,8 @@ impl WorkerError {
     }
 }
 
-fn describe(value: &JsValue) -> String {
+/// A JS error or value as words (the page's one conversion of a thrown `JsValue`).
+pub(in crate::page) fn describe(value: &JsValue) -> String {
     value
         .as_string()
         .or_else(|| {

@@ -7,8 +7,8 @@
 //! mode `mode`, `result`, `error`, `notes` and `repeats`; each repeat `warmup`, `cancelled` (stopped by the user
 //! before it finished; missing means `false`), `started_ms`, `finished_ms` (milliseconds since the Unix epoch on
 //! the shared clock), `threads_used`, `freeze` (`null` when the repeat was not measured on its own, else
-//! `max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`, `index`}, `name`, `start_ms`,
-//! `end_ms`). Version 2 moved `threads_used` from the mode to each repeat and made `freeze` nullable.
+//! `max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`: `main`, `worker`, `pool`,
+//! `main-pool` or `request`; `index`}, `name`, `start_ms`, `end_ms`). Version 2 moved `threads_used` from the mode to each repeat and made `freeze` nullable.
 //!
 //! **CSV**: `experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms`, times in milliseconds from the
 //! experiment's first span.
@@ -89,6 +89,7 @@ pub fn trace_tid(lane: Lane) -> u64 {
         Lane::Main => 1,
         Lane::Worker => 2,
         Lane::Pool(index) => 100 + u64::from(index),
+        Lane::MainPool(index) => 500 + u64::from(index),
         Lane::Request(index) => 1_000 + u64::from(index),
     }
 }

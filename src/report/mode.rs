@@ -77,7 +77,7 @@ impl fmt::Display for StreamMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum ReportMode {
-    /// A CPU kernel in `main`, `worker` or `pool` mode.
+    /// A CPU kernel in `main`, `main-pool`, `worker` or `pool` mode.
     Cpu(Mode),
     /// An I/O mode (`io-single`, …).
     Io(IoMode),
@@ -117,6 +117,7 @@ impl ReportMode {
     pub fn label(self) -> String {
         match self {
             ReportMode::Cpu(Mode::Main) => "UI thread".to_owned(),
+            ReportMode::Cpu(Mode::MainPool) => "rayon on the UI thread".to_owned(),
             ReportMode::Cpu(Mode::Worker) => "one worker".to_owned(),
             ReportMode::Cpu(Mode::Pool) => "pool".to_owned(),
             ReportMode::Io(IoMode::Single) => "one request".to_owned(),
@@ -215,6 +216,11 @@ mod tests {
             assert_eq!(serde_json::from_str::<ReportMode>(&json).unwrap(), mode);
         }
         assert_eq!(ReportMode::Io(IoMode::Race).id(), "io-race");
+        assert_eq!(ReportMode::Cpu(Mode::MainPool).id(), "main-pool");
+        assert_eq!(
+            "main-pool".parse::<ReportMode>(),
+            Ok(ReportMode::Cpu(Mode::MainPool))
+        );
         assert!("io-nope".parse::<ReportMode>().is_err());
         assert!("threads-x".parse::<ReportMode>().is_err());
     }

@@ -361,6 +361,70 @@ fn cpu_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
             median_and_range(handoff, count)
         ));
     }
+    if let Some(main_pool) = find(report, ReportMode::Cpu(Mode::MainPool)) {
+        sentences.extend(main_pool_sentence(main_pool, main));
+    }
+}
+
+/// What main-pool did — rayon called from the UI thread: how many threads worked, how it compared with main (the
+/// noise rule decides), and whether it froze the page (only from a reading, and "like main" only where main's
+/// reading shows a freeze too). The lesson — parallel, yet frozen — only where both halves were measured.
+fn main_pool_sentence(main_pool: &ModeReport, main: Option<&ModeReport>) -> Option<String> {
+    let measured = Measured::of(main_pool)?;
+    let threads = main_pool.threads_used()?;
+    let mut sentence = format!(
+        "main-pool used {threads} thread{}",
+        if threads == 1 { "" } else { "s" }
+    );
+    if let Some(main) = main.and_then(Measured::of) {
+        let (pool_ms, main_ms) = (measured.median(), main.median());
+        let comparison = compare(&measured, &main);
+        sentence.push_str(&match comparison.call {
+            Call::Faster if pool_ms > 0.0 => format!(
+                " and was {:.2}× faster than main ({})",
+                main_ms / pool_ms,
+                comparison.basis
+            ),
+            Call::Faster => format!(" and was faster than main ({})", comparison.basis),
+            Call::Slower => format!(
+                " and was slower than main: {pool_ms:.1} vs {main_ms:.1} ms ({})",
+                comparison.basis
+            ),
+            Call::WithinNoise | Call::TooFew => format!(
+                ": {pool_ms:.1} vs main's {main_ms:.1} ms (medians) — {}",
+                comparison.undecided()
+            ),
+        });
+    }
+    let main_froze = main
+        .and_then(ModeReport::worst_freeze)
+        .is_some_and(|freeze| freeze.max_frame_gap_ms > stats::FROZEN_FRAME_MS);
+    match main_pool.worst_freeze() {
+        Some(freeze) if freeze.max_frame_gap_ms > stats::FROZEN_FRAME_MS => {
+            let like_main = if main_froze { " like main" } else { "" };
+            // "Yet": parallel work that still froze the page is the surprise; on one thread it is no surprise.
+            let joiner = if threads >= 2 { "yet" } else { "and" };
+            sentence.push_str(&format!(
+                ", {joiner} it froze the page for {:.0} ms (longest frame gap {:.0} ms){like_main}",
+                freeze.frozen_ms, freeze.max_frame_gap_ms
+            ));
+            if threads >= 2 {
+                sentence.push_str(
+                    ": rayon on the UI thread is parallel, but the UI thread still waits — spinning — until \
+                     every task is done, and nothing on the page can respond meanwhile",
+                );
+            }
+        }
+        Some(freeze) => sentence.push_str(&format!(
+            "; its longest frame gap was {:.0} ms, below the {:.0} ms threshold: the work was too short to \
+             freeze the page visibly",
+            freeze.max_frame_gap_ms,
+            stats::FROZEN_FRAME_MS
+        )),
+        None => {}
+    }
+    sentence.push('.');
+    Some(sentence)
 }
 
 /// The pool against the sequential baseline: a speedup judged only when the ranges separate.
@@ -597,11 +661,14 @@ fn freeze_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
             ));
         }
     }
-    // Only modes that carry a reading: a mode without one says nothing about the page.
+    // Only modes that carry a reading: a mode without one says nothing about the page. main-pool, which holds the
+    // UI thread like main, is judged in its own sentence (`main_pool_sentence`).
     let others: Vec<(ReportMode, f64)> = report
         .modes
         .iter()
-        .filter(|mode| mode.mode != ReportMode::Cpu(Mode::Main) && mode.error.is_none())
+        .filter(|mode| {
+            !matches!(mode.mode, ReportMode::Cpu(Mode::Main | Mode::MainPool)) && mode.error.is_none()
+        })
         .filter_map(|mode| {
             mode.worst_freeze()
                 .map(|freeze| (mode.mode, freeze.max_frame_gap_ms))
@@ -969,6 +1036,128 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("worker and pool kept"), "{text}");
+    }
+
+    const PAGE_POOL: &[Lane] = &[Lane::MainPool(0), Lane::MainPool(1)];
+
+    /// main-pool's sentence, the one that starts with its name and says how many threads it used.
+    fn main_pool_sentence_of(report: &ExperimentReport) -> Option<String> {
+        verdict(report)
+            .into_iter()
+            .find(|sentence| sentence.starts_with("main-pool used"))
+    }
+
+    #[test]
+    fn main_pool_is_called_parallel_yet_frozen_when_the_numbers_show_both() {
+        let report = cpu(vec![
+            mode("main", &[200.0, 210.0, 190.0], 200.0, &[Lane::Main]),
+            mode("main-pool", &[105.0, 104.0, 106.0], 105.0, PAGE_POOL),
+            mode("pool", &[100.0, 101.0, 99.0], 16.0, POOL),
+        ]);
+        assert_eq!(
+            main_pool_sentence_of(&report).as_deref(),
+            Some(
+                "main-pool used 2 threads and was 1.90× faster than main (medians of 3 repeats each), yet it froze \
+                 the page for 105 ms (longest frame gap 105 ms) like main: rayon on the UI thread is parallel, but \
+                 the UI thread still waits — spinning — until every task is done, and nothing on the page can \
+                 respond meanwhile."
+            )
+        );
+        // Its freeze is its own sentence's: the sentence about the other modes' frames leaves main-pool out.
+        let text = text(&report);
+        assert!(
+            text.contains("pool kept the page responsive: longest frame gap 16 ms."),
+            "{text}"
+        );
+        assert!(!text.contains("While main-pool ran"), "{text}");
+        assert!(!text.contains("main-pool and pool kept"), "{text}");
+    }
+
+    #[test]
+    fn main_pool_claims_only_what_its_data_supports() {
+        // Overlapping ranges: no speed claim, the medians and "within noise".
+        let report = cpu(vec![
+            mode("main", &[100.0, 130.0], 120.0, &[Lane::Main]),
+            mode("main-pool", &[110.0, 125.0], 110.0, PAGE_POOL),
+        ]);
+        let sentence = main_pool_sentence_of(&report).unwrap();
+        assert!(
+            sentence.starts_with(
+                "main-pool used 2 threads: 117.5 vs main's 115.0 ms (medians) — within noise (ranges overlap; 2 \
+                 repeats each), yet it froze the page"
+            ),
+            "{sentence}"
+        );
+        assert!(
+            !sentence.contains("faster") && !sentence.contains("slower"),
+            "{sentence}"
+        );
+
+        // One repeat each: too few to compare.
+        let report = cpu(vec![
+            mode("main", &[200.0], 200.0, &[Lane::Main]),
+            mode("main-pool", &[100.0], 100.0, PAGE_POOL),
+        ]);
+        let sentence = main_pool_sentence_of(&report).unwrap();
+        assert!(sentence.contains("too few to call a difference"), "{sentence}");
+        assert!(!sentence.contains("faster"), "{sentence}");
+
+        // No freeze reading: nothing about the page's frames, and no lesson drawn from a freeze.
+        let mut report = cpu(vec![
+            mode("main", &[200.0, 210.0], 200.0, &[Lane::Main]),
+            mode("main-pool", &[105.0, 106.0], 105.0, PAGE_POOL),
+        ]);
+        for repeat in &mut report.modes[1].repeats {
+            repeat.freeze = None;
+        }
+        assert_eq!(
+            main_pool_sentence_of(&report).as_deref(),
+            Some("main-pool used 2 threads and was 1.94× faster than main (medians of 2 repeats each).")
+        );
+
+        // A reading under the threshold: no freeze claimed, the gap and the threshold quoted; "like main" only
+        // where main's own reading froze.
+        let report = cpu(vec![
+            mode("main", &[20.0, 21.0], 30.0, &[Lane::Main]),
+            mode("main-pool", &[12.0, 13.0], 20.0, PAGE_POOL),
+        ]);
+        let sentence = main_pool_sentence_of(&report).unwrap();
+        assert!(
+            sentence.ends_with(
+                "; its longest frame gap was 20 ms, below the 50 ms threshold: the work was too short to freeze \
+                 the page visibly."
+            ),
+            "{sentence}"
+        );
+        assert!(!sentence.contains("froze"), "{sentence}");
+        let report = cpu(vec![
+            mode("main", &[200.0, 210.0], 30.0, &[Lane::Main]),
+            mode("main-pool", &[105.0, 106.0], 105.0, PAGE_POOL),
+        ]);
+        let sentence = main_pool_sentence_of(&report).unwrap();
+        assert!(
+            sentence.contains("froze the page for 105 ms") && !sentence.contains("like main"),
+            "{sentence}"
+        );
+
+        // One thread: no "parallel" lesson; without main, no comparison.
+        let report = cpu(vec![mode(
+            "main-pool",
+            &[105.0, 106.0],
+            105.0,
+            &[Lane::MainPool(0)],
+        )]);
+        assert_eq!(
+            main_pool_sentence_of(&report).as_deref(),
+            Some("main-pool used 1 thread, and it froze the page for 105 ms (longest frame gap 105 ms).")
+        );
+
+        // A main-pool that could not run (the single-threaded build) has its row's error and no sentence.
+        let mut failed = mode("main-pool", &[], 0.0, &[]);
+        failed.error = Some("main-pool needs the threaded build".to_owned());
+        let report = cpu(vec![mode("main", &[200.0, 210.0], 200.0, &[Lane::Main]), failed]);
+        assert_eq!(main_pool_sentence_of(&report), None);
+        assert!(text(&report).contains("main-pool could not run; see its row."));
     }
 
     /// An I/O mode run once, with one request span per entry of `requests` (durations in ms).

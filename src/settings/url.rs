@@ -34,7 +34,7 @@ pub trait UrlMode: Copy + Ord {
 
 impl UrlMode for Mode {
     const NOUN: &'static str = "mode";
-    const FALLBACK: &'static str = "running all three";
+    const FALLBACK: &'static str = "running main, worker and pool";
 
     fn from_url_id(id: &str) -> Option<Mode> {
         Mode::from_id(id)
@@ -314,7 +314,7 @@ mod tests {
         assert!(parsed.notes.is_empty());
         assert_eq!(parsed.settings.spec.kernel, Kernel::Primes);
         assert_eq!(parsed.settings.spec.size, 2_000_000);
-        assert_eq!(parsed.settings.modes, Mode::ALL.to_vec());
+        assert_eq!(parsed.settings.modes, Mode::DEFAULT.to_vec());
         assert!(parsed.settings.autorun);
         assert!(parsed.size_from_url);
     }
@@ -554,7 +554,7 @@ mod tests {
             assert_eq!(notes.len(), expected_notes, "{list}: {notes:?}");
             assert_eq!(
                 notes.last().map(String::as_str),
-                Some("no known mode in “modes”: running all three")
+                Some("no known mode in “modes”: running main, worker and pool")
             );
             let mut notes = Vec::new();
             assert_eq!(parse_modes::<IoMode>(list, &mut notes), None, "{list}");
@@ -566,9 +566,30 @@ mod tests {
     }
 
     #[test]
+    fn main_pool_is_read_from_the_url_in_execution_order_and_written_back() {
+        let parsed = from_query(split(
+            "kernel=primes&n=2000000&modes=pool,main-pool,main&r=2&autorun=1",
+        ));
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(
+            parsed.settings.modes,
+            vec![Mode::Main, Mode::MainPool, Mode::Pool]
+        );
+        let query = to_query(&parsed.settings);
+        assert!(query.contains("modes=main,main-pool,pool"), "{query}");
+        assert_eq!(from_query(split(&query)).settings, parsed.settings);
+        let alone = from_query(split("modes=main-pool"));
+        assert_eq!(alone.settings.modes, vec![Mode::MainPool]);
+        // An underscore is not the id: noted and ignored, and the defaults (without main-pool) stay.
+        let typo = from_query(split("modes=main_pool"));
+        assert_eq!(typo.settings.modes, Mode::DEFAULT.to_vec());
+        assert_eq!(typo.notes.len(), 2, "{:?}", typo.notes);
+    }
+
+    #[test]
     fn an_empty_or_unknown_modes_list_keeps_each_experiments_defaults() {
         let parsed = from_query(split("modes="));
-        assert_eq!(parsed.settings.modes, Mode::ALL.to_vec());
+        assert_eq!(parsed.settings.modes, Mode::DEFAULT.to_vec());
         assert_eq!(parsed.notes.len(), 1);
         let parsed = from_query(split("experiment=io&modes=warp"));
         assert_eq!(parsed.io.modes, IoSettings::default().modes);

@@ -12,6 +12,7 @@ use crate::page::components::kernel_inputs::calibrated_kernel_inputs;
 use crate::page::components::results_table::ResultsTable;
 use crate::page::context::{Lab, PoolState};
 use crate::page::experiments::cpu::run_cpu;
+use crate::page::main_pool;
 use crate::page::measure::freeze;
 use crate::report::{ExperimentKind, ModeReport};
 use crate::settings::{self, CpuSettings, MAX_REPEATS, Tab};
@@ -66,8 +67,9 @@ pub fn CpuExperiment(
             .map(|repeats| repeats as u32)
             .map_err(|error| format!("repeats: {error}"))
     });
-    let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| *mode != Mode::Main));
+    let needs_worker = move || modes.with(|modes| modes.iter().any(|mode| mode.uses_compute_worker()));
     let needs_pool = move || modes.with(|modes| modes.contains(&Mode::Pool));
+    let needs_main_pool = move || modes.with(|modes| modes.contains(&Mode::MainPool));
     let blocked_reason = move || -> Option<String> {
         if let Err(reason) = spec.get() {
             return Some(reason);
@@ -80,6 +82,12 @@ pub fn CpuExperiment(
         }
         if let Some(reason) = lab.runs.busy_reason(ExperimentKind::Cpu) {
             return Some(reason);
+        }
+        // The page's own pool needs the threaded build; it is started (once) by the first main-pool run.
+        if needs_main_pool()
+            && let Err(error) = main_pool::available(lab.environment.isolated)
+        {
+            return Some(error.to_string());
         }
         let pool = lab.pool.get();
         if needs_pool() {

@@ -29,6 +29,7 @@ fn lane_class(lane: Lane) -> &'static str {
         Lane::Main => "lane-main",
         Lane::Worker => "lane-worker",
         Lane::Pool(_) => "lane-pool",
+        Lane::MainPool(_) => "lane-main-pool",
         Lane::Request(_) => "lane-request",
     }
 }

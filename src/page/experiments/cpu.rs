@@ -1,9 +1,13 @@
-//! The CPU experiment's run loop: every ticked mode in turn, one warm-up and R measured repeats each.
+//! The CPU experiment's run loop: every ticked mode in turn, one warm-up and R measured repeats each. Before
+//! main-pool's first repeat, the page's own rayon pool is started if it is not yet (once per page, never inside
+//! a measurement).
 
 use leptos::prelude::*;
 
 use crate::kernels::Image;
+use crate::modes::Mode;
 use crate::page::bridge::WorkerError;
+use crate::page::main_pool::{self, MainPoolState};
 use crate::page::run::Run;
 use crate::page::runner::{RunError, run_mode};
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, ReportMode};
@@ -36,6 +40,39 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
             error: None,
             notes: Vec::new(),
         };
+        if mode == Mode::MainPool {
+            let starting = !matches!(main_pool::state(), MainPoolState::Ready(_));
+            let threads = lab.environment.hardware_concurrency;
+            if starting {
+                run.status(format!(
+                    "{} · main-pool mode · starting the page's own rayon pool ({threads} threads; once per page, \
+                     before the measured runs)…",
+                    spec.kernel.id()
+                ));
+            }
+            // A Stop during the start ends the run; the start itself goes on, and the next main-pool run uses it.
+            let Some(started) = run
+                .unless_stopped(main_pool::ensure(threads, lab.environment.isolated))
+                .await
+            else {
+                break;
+            };
+            match started {
+                Ok(start) if starting => report.notes.push(format!(
+                    "main-pool first started the page's own rayon pool: {} threads ready in {:.0} ms, before its \
+                     warm-up and outside every measured repeat.",
+                    start.threads,
+                    start.took_ms()
+                )),
+                Ok(_) => {}
+                Err(error) => {
+                    mode_report.error = Some(RunError::from(error).to_string());
+                    report.modes.push(mode_report);
+                    run.publish(&report);
+                    continue;
+                }
+            }
+        }
         for repeat in 0..=settings.repeats {
             let which = if repeat == 0 {
                 "warm-up".to_owned()
