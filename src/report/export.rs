@@ -62,6 +62,7 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
             super::ExperimentKind::Handoff => "handoff",
             super::ExperimentKind::Pipeline => "pipeline",
             super::ExperimentKind::Stream => "stream",
+            super::ExperimentKind::Connections => "connections",
         };
         for mode in &report.modes {
             for (repeat_index, repeat) in mode.repeats.iter().enumerate() {
@@ -175,6 +176,7 @@ mod tests {
                         long_tasks: 0,
                     }),
                     threads_used: 2,
+                    requests: Vec::new(),
                 }],
                 result: "25".to_owned(),
                 error: None,
