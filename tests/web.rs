@@ -194,12 +194,14 @@ async fn the_fetch_wrapper_maps_every_outcome() {
 #[wasm_bindgen_test]
 async fn a_fetch_reads_its_own_resource_timing_protocol_and_wait() {
     use lanes::page::fetch::{TIMING_BUFFER, fetch_timed, make_room_for_timings};
-    // The same URL twice at once: each request finds its own entry (its URL carries a fragment of its own).
-    let (first, second) = futures::join!(
+    // The same URL twice at once: each request finds its own entry (its URL carries a fragment of its own); and
+    // a URL with a query, whose entry gloo-net names with an `&` added (rustwasm/gloo#498).
+    let (first, second, query) = futures::join!(
         fetch_timed("Cargo.toml", 10_000),
-        fetch_timed("Cargo.toml", 10_000)
+        fetch_timed("Cargo.toml", 10_000),
+        fetch_timed("Cargo.toml?lanes=1", 10_000)
     );
-    for fetched in [first.unwrap(), second.unwrap()] {
+    for fetched in [first.unwrap(), second.unwrap(), query.unwrap()] {
         // A completed request has its Resource Timing entry.
         let timing = fetched.timing.unwrap();
         // The test server speaks HTTP/1.1 on the page's own origin, so nothing is hidden.

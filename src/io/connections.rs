@@ -168,6 +168,13 @@ impl ConnectionWave {
     }
 }
 
+/// The wait from which a request among `requests` counts as having waited for a connection: [`WAIT_SHARE`] of
+/// their median time after they were sent, and at least [`MIN_WAIT_MS`]; `None` when no request has both times.
+pub fn wait_threshold(requests: &[RequestTiming]) -> Option<f64> {
+    let services: Vec<f64> = requests.iter().filter_map(RequestTiming::service_ms).collect();
+    Some((WAIT_SHARE * Summary::of(&services)?.median).max(MIN_WAIT_MS))
+}
+
 /// The waves in `requests`, one per HTTP/1.1 origin that shows one. Only requests with a measured protocol of
 /// `http/1.1` and a measured wait count. At each origin, the requests started together with the first (within
 /// the wait threshold) are split by their wait: under the threshold they were sent at once, at or over it they
@@ -185,17 +192,15 @@ pub fn connection_waves(requests: &[RequestTiming]) -> Vec<ConnectionWave> {
     origins
         .into_iter()
         .filter_map(|origin| {
-            let mut to_origin: Vec<&RequestTiming> = requests
+            let mut to_origin: Vec<RequestTiming> = requests
                 .iter()
                 .filter(|request| request.measured_http1() && request.origin == origin)
+                .cloned()
                 .collect();
             to_origin.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-            let services: Vec<f64> = to_origin
-                .iter()
-                .filter_map(|request| request.service_ms())
-                .collect();
+            let services: Vec<f64> = to_origin.iter().filter_map(RequestTiming::service_ms).collect();
             let service_ms = Summary::of(&services)?.median;
-            let threshold = (WAIT_SHARE * service_ms).max(MIN_WAIT_MS);
+            let threshold = wait_threshold(&to_origin)?;
             let first = to_origin.first()?.start_ms;
             let together: Vec<f64> = to_origin
                 .iter()
@@ -378,6 +383,20 @@ mod tests {
         let waves = connection_waves(&two);
         assert_eq!(waves.len(), 1);
         assert_eq!(waves[0].origin, "http://a");
+    }
+
+    #[test]
+    fn the_threshold_is_a_share_of_the_time_after_sending() {
+        // 300 ms after sending: a quarter is 75 ms.
+        assert_eq!(wait_threshold(&burst("http://a", 12, 6)), Some(75.0));
+        // Short requests: never under 20 ms, well above the clock and the hand-over.
+        let quick: Vec<RequestTiming> = (0..4)
+            .map(|index| request(index, "http://a", 0.0, 0.5, 8.0))
+            .collect();
+        assert_eq!(wait_threshold(&quick), Some(MIN_WAIT_MS));
+        let mut unfinished = quick;
+        unfinished.iter_mut().for_each(|request| request.end_ms = None);
+        assert_eq!(wait_threshold(&unfinished), None);
     }
 
     #[test]

@@ -99,12 +99,26 @@ fn marked(url: &str) -> String {
     }
 }
 
-/// The Resource Timing entry named `url` (the last one, should there be several).
+/// The names the browser may give the entry of a request for `url`: `url` itself, and `url` as gloo-net 0.6
+/// sends it — with a `&` added to a non-empty query (rustwasm/gloo#498; harmless for servers, but it is the name).
+fn entry_names(url: &str) -> Vec<String> {
+    let mut names = vec![url.to_owned()];
+    if let Ok(parsed) = web_sys::Url::new(url)
+        && !parsed.search().is_empty()
+    {
+        parsed.set_search(&format!("{}&", parsed.search()));
+        names.push(parsed.href());
+    }
+    names
+}
+
+/// The Resource Timing entry of the request for `url` (the last one, should there be several).
 fn resource_timing(url: &str) -> Option<ResourceTiming> {
     let performance = web_sys::window()?.performance()?;
-    let entries = performance.get_entries_by_name_with_entry_type(url, "resource");
-    let entry: web_sys::PerformanceResourceTiming =
-        entries.get(entries.length().checked_sub(1)?).dyn_into().ok()?;
+    let entry: web_sys::PerformanceResourceTiming = entry_names(url).iter().find_map(|name| {
+        let entries = performance.get_entries_by_name_with_entry_type(name, "resource");
+        entries.get(entries.length().checked_sub(1)?).dyn_into().ok()
+    })?;
     Some(ResourceTiming {
         next_hop_protocol: entry.next_hop_protocol(),
         fetch_start: entry.fetch_start(),

@@ -4,7 +4,7 @@
 //! is printed only when the difference was called and the data shows the explanation.
 
 use super::{Call, Measured, compare, counted, find, measured_repeats};
-use crate::io::connections::{ConnectionWave, HTTP1, MIN_WAIT_MS, RequestTiming, connection_waves};
+use crate::io::connections::{ConnectionWave, HTTP1, RequestTiming, connection_waves, wait_threshold};
 use crate::pipeline::PipelineMode;
 use crate::report::stats::{self, Summary};
 use crate::report::{
@@ -609,13 +609,14 @@ fn connections_measured(mode: &ModeReport) -> Option<Measured> {
     Some(measured)
 }
 
-/// The longest measured wait of `requests`, and whether every request's wait was measured.
-fn longest_wait(requests: &[RequestTiming]) -> (Option<f64>, bool) {
+/// The longest measured wait of `requests`, and whether it is under their [`wait_threshold`] with every wait
+/// measured (`None` when no wait was measured).
+fn longest_wait(requests: &[RequestTiming]) -> Option<(f64, bool)> {
     let waits: Vec<f64> = requests.iter().filter_map(|request| request.queued_ms).collect();
-    (
-        Summary::of(&waits).map(|waits| waits.max),
-        !requests.is_empty() && waits.len() == requests.len(),
-    )
+    let longest = Summary::of(&waits)?.max;
+    let none_waited = waits.len() == requests.len()
+        && wait_threshold(requests).is_some_and(|threshold| longest < threshold);
+    Some((longest, none_waited))
 }
 
 /// What the HTTP/1.1 row of one N showed about connections.
@@ -628,12 +629,16 @@ fn origin_words(requests: &[RequestTiming], wave: Option<&ConnectionWave>) -> St
         );
     }
     match longest_wait(requests) {
-        (Some(longest), true) if longest < MIN_WAIT_MS => {
-            format!("no request to the origin waited for a connection (longest wait {longest:.1} ms)")
-        }
-        (Some(_), true) => "the origin's waits show no wave of the connection limit".to_owned(),
-        _ => "the origin's waits for a connection were not measured (a cross-origin server must send \
-              Timing-Allow-Origin for the browser to show them)"
+        Some((longest, true)) => format!(
+            "no request to the origin waited for a free connection (longest wait {longest:.0} ms, under a \
+             quarter of the requests' time after sending)"
+        ),
+        Some((longest, false)) => format!(
+            "the origin's waits show no wave of the connection limit (none sent at once while others waited; \
+             longest wait {longest:.0} ms)"
+        ),
+        None => "the origin's waits for a connection were not measured (a cross-origin server must send \
+                 Timing-Allow-Origin for the browser to show them)"
             .to_owned(),
     }
 }
@@ -659,7 +664,7 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
     let mut calm: Vec<u32> = Vec::new();
     let mut protocols: Vec<String> = Vec::new();
     let mut built_in_longest: Vec<f64> = Vec::new();
-    let mut built_in_all_measured = true;
+    let mut built_in_calm = true;
     for &requests in &counts {
         let http1 = find(report, ReportMode::Connections(ConnectionTarget::Http1, requests));
         let built_in = find(
@@ -675,13 +680,13 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
         let wave = connection_waves(&origin_requests).into_iter().next();
         match (&wave, longest_wait(&origin_requests)) {
             (Some(wave), _) => waves.push((requests, wave.connections)),
-            (None, (Some(longest), true)) if longest < MIN_WAIT_MS => calm.push(requests),
+            (None, Some((_, true))) => calm.push(requests),
             _ => {}
         }
         let built_in_requests = built_in.map(row_requests).unwrap_or_default();
-        let (built_in_wait, built_in_measured) = longest_wait(&built_in_requests);
-        built_in_all_measured &= built_in_measured;
-        built_in_longest.extend(built_in_wait);
+        let built_in_wait = longest_wait(&built_in_requests);
+        built_in_calm &= built_in_wait.is_some_and(|(_, none_waited)| none_waited);
+        built_in_longest.extend(built_in_wait.map(|(longest, _)| longest));
         let (Some(origin), Some(lab)) = (
             http1.and_then(connections_measured),
             built_in.and_then(connections_measured),
@@ -702,12 +707,9 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
             ),
             Call::WithinNoise | Call::TooFew => format!("{numbers} — {}", comparison.undecided()),
         };
-        let built_in_words = match (built_in_wait, built_in_measured) {
-            (Some(longest), true) => {
-                format!("; at the built-in endpoint the longest wait was {longest:.1} ms")
-            }
-            _ => String::new(),
-        };
+        let built_in_words = built_in_wait
+            .map(|(longest, _)| format!("; at the built-in endpoint the longest wait was {longest:.1} ms"))
+            .unwrap_or_default();
         notes.push(format!(
             "{numbers}; {}{built_in_words}.",
             origin_words(&origin_requests, wave.as_ref())
@@ -735,7 +737,7 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
             format!(", at N = {} none did", below.join(" and "))
         };
         let built_in = match built_in_longest.iter().copied().reduce(f64::max) {
-            Some(longest) if built_in_all_measured && longest < MIN_WAIT_MS => format!(
+            Some(longest) if built_in_calm => format!(
                 " The built-in endpoint is answered by the lab's service worker — no network, no connection — and \
                  none of its requests waited (longest {longest:.1} ms)."
             ),
@@ -1356,7 +1358,13 @@ mod tests {
             "{}",
             notes[0]
         );
-        assert!(notes[0].contains("no request to the origin waited for a connection (longest wait 0.3 ms)"));
+        assert!(
+            notes[0].contains(
+                "no request to the origin waited for a free connection (longest wait 0 ms, under a quarter"
+            ),
+            "{}",
+            notes[0]
+        );
         // 12 requests over 6 connections take two rounds; the built-in endpoint one. The gap is called on the
         // requests' times after they were sent (a few ms of spread), not on their waits.
         assert!(
