@@ -1,6 +1,7 @@
 //! Pure chart geometry: scales, ticks and the timeline's lane layout here, the other charts' geometry in the
 //! submodules. The SVG components only draw what these functions compute, so everything here is tested natively.
 
+pub mod connections;
 pub mod handoff;
 pub mod requests;
 pub mod speedup;

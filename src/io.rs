@@ -1,6 +1,9 @@
 //! The I/O lab: the same N requests awaited one by one, all at once, at most k at a time, or raced.
 //! This module is pure (the scheduler is generic over the fetch function, so it is tested natively with fake
-//! requests); [`crate::page::fetch`] performs real requests through the browser.
+//! requests); [`crate::page::fetch`] performs real requests through the browser. [`connections`] reads what
+//! Resource Timing says about each request's connection.
+
+pub mod connections;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -227,6 +230,12 @@ pub struct RequestRecord {
     pub bytes: u64,
     /// Why it failed.
     pub error: Option<FetchError>,
+    /// The protocol Resource Timing reported (`http/1.1`, `h2`, …); `None` where it reported none (a service
+    /// worker's response, a cross-origin response without `Timing-Allow-Origin`, a failed request).
+    pub protocol: Option<String>,
+    /// How long it waited for a connection before it was sent ([`connections::ResourceTiming::queued_ms`]);
+    /// `None` where that was not measured.
+    pub queued_ms: Option<f64>,
 }
 
 /// What one mode's run showed.
@@ -248,7 +257,7 @@ pub struct IoSummary {
     pub max_in_flight: usize,
     /// Waves of responses from the busiest network origin (0 when nothing went over the network).
     pub waves: usize,
-    /// Explanations drawn from the measurements (the per-host connection cap, ...).
+    /// Explanations drawn from the measurements (the per-origin connection limit, ...).
     pub notes: Vec<String>,
 }
 
@@ -277,12 +286,27 @@ pub fn summarize(mode: IoMode, start_ms: f64, end_ms: f64, records: &[RequestRec
         .collect();
     origins.sort_unstable();
     origins.dedup();
+    let timings: Vec<connections::RequestTiming> = records
+        .iter()
+        .map(|record| connections::RequestTiming::from(*record))
+        .collect();
+    let measured_waves = connections::connection_waves(&timings);
     for origin in origins {
         let to_origin: Vec<&&RequestRecord> =
             records.iter().filter(|record| record.origin == origin).collect();
         let arrivals: Vec<f64> = to_origin.iter().filter_map(|record| record.headers_ms).collect();
         let origin_waves = count_waves(start_ms, arrivals);
         waves = waves.max(origin_waves);
+        // Where Resource Timing measured the waits, they say what happened, wave or not.
+        if to_origin.iter().any(|record| record.queued_ms.is_some()) {
+            notes.extend(
+                measured_waves
+                    .iter()
+                    .filter(|wave| wave.origin == origin)
+                    .map(|wave| format!("{}: {}", mode.id(), wave.sentence())),
+            );
+            continue;
+        }
         let overlapping = max_in_flight(
             &to_origin
                 .iter()
@@ -292,7 +316,9 @@ pub fn summarize(mode: IoMode, start_ms: f64, end_ms: f64, records: &[RequestRec
         if overlapping > CONNECTIONS_PER_HOST && origin_waves >= 2 {
             notes.push(format!(
                 "{} requests to {origin} were in flight together but came back in {origin_waves} waves: over \
-                 HTTP/1.1 Chromium opens at most {CONNECTIONS_PER_HOST} connections per host and queues the rest.",
+                 HTTP/1.1 Chromium opens at most {CONNECTIONS_PER_HOST} connections per host and queues the rest \
+                 (inferred from the arrivals: Resource Timing did not show each request's wait for a connection; \
+                 a cross-origin server must send Timing-Allow-Origin for that).",
                 to_origin.len()
             ));
         }
@@ -500,6 +526,8 @@ pub(crate) mod tests {
             status: Some(200),
             bytes: 0,
             error: None,
+            protocol: None,
+            queued_ms: None,
         }
     }
 
@@ -518,6 +546,42 @@ pub(crate) mod tests {
                 .notes
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn measured_waits_explain_the_wave_with_their_own_numbers() {
+        let origin = "http://127.0.0.1:1";
+        let measured = |index: usize, queued_ms: f64| RequestRecord {
+            protocol: Some(connections::HTTP1.to_owned()),
+            queued_ms: Some(queued_ms),
+            end_ms: Some(queued_ms + 301.0),
+            ..record(index, origin, queued_ms + 300.0)
+        };
+        // Five connections here, not six: the count comes from the requests that did not wait.
+        let capped: Vec<RequestRecord> = (0..10)
+            .map(|index| measured(index, if index < 5 { 1.0 } else { 302.0 }))
+            .collect();
+        let summary = summarize(IoMode::Concurrent, 0.0, 604.0, &capped);
+        assert_eq!(summary.notes.len(), 1, "{:?}", summary.notes);
+        assert!(
+            summary.notes[0].starts_with(
+                "concurrent: 10 requests to one HTTP/1.1 origin (http://127.0.0.1:1): 5 were sent at once, the \
+                 other 5 waited a median 302 ms for a free connection"
+            ),
+            "{}",
+            summary.notes[0]
+        );
+        assert!(!summary.notes[0].contains("inferred"));
+        // Measured waits that show no wave silence the guess from the arrivals, even when the arrivals bunch.
+        let unqueued: Vec<RequestRecord> = (0..12)
+            .map(|index| RequestRecord {
+                headers_ms: Some(if index < 6 { 300.0 } else { 600.0 }),
+                ..measured(index, 0.5)
+            })
+            .collect();
+        let summary = summarize(IoMode::Concurrent, 0.0, 601.0, &unqueued);
+        assert_eq!(summary.waves, 2);
+        assert!(summary.notes.is_empty(), "{:?}", summary.notes);
     }
 
     #[test]

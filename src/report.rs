@@ -9,7 +9,7 @@ pub mod verdict;
 
 use serde::{Deserialize, Serialize};
 
-pub use mode::{HandoffMethod, ReportMode, StreamMode};
+pub use mode::{ConnectionTarget, HandoffMethod, ReportMode, StreamMode};
 
 /// The version of the JSON export's schema (see `export::to_json`).
 pub const SCHEMA_VERSION: u32 = 2;
@@ -123,6 +123,10 @@ pub struct Repeat {
     pub freeze: Option<FreezeReading>,
     /// Distinct threads that ran its tasks (CPU), or the most requests in flight at once (I/O).
     pub threads_used: u32,
+    /// The requests it made, with their protocol and wait for a connection (the I/O lab and the connections
+    /// preset; empty elsewhere, and then left out of the JSON).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<crate::io::connections::RequestTiming>,
 }
 
 impl Repeat {
@@ -138,7 +142,13 @@ impl Repeat {
             spans,
             freeze: None,
             threads_used,
+            requests: Vec::new(),
         }
+    }
+
+    /// The same repeat with the requests it made (see [`Repeat::requests`]).
+    pub fn with_requests(self, requests: Vec<crate::io::connections::RequestTiming>) -> Repeat {
+        Repeat { requests, ..self }
     }
 
     /// Wall time as the user waited for it.
@@ -238,6 +248,8 @@ pub enum ExperimentKind {
     Pipeline,
     /// The streaming preset: batches as they arrive against buffering the whole body.
     Stream,
+    /// The connections preset: N requests at once to an HTTP/1.1 origin and to the built-in endpoint.
+    Connections,
 }
 
 impl ExperimentKind {
@@ -251,6 +263,7 @@ impl ExperimentKind {
             ExperimentKind::Handoff => "the hand-off preset",
             ExperimentKind::Pipeline => "the pipeline preset",
             ExperimentKind::Stream => "the streaming preset",
+            ExperimentKind::Connections => "the connections preset",
         }
     }
 }

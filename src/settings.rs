@@ -4,6 +4,7 @@
 //! [`url`] reads and writes the URL (permalinks), [`form`] parses the numbers people type. Their public items
 //! are re-exported here, so callers name everything as `crate::settings::…`.
 
+pub mod connections;
 pub mod form;
 pub mod url;
 
@@ -93,13 +94,16 @@ pub enum Preset {
     Pipeline,
     /// A large body processed in batches as it arrives, against buffering it.
     Stream,
+    /// N requests at once to an HTTP/1.1 origin and to the built-in endpoint: the per-origin connection limit.
+    Connections,
 }
 
 impl Preset {
     /// Every preset, in the order the page lists them.
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 6] = [
         Preset::Pipeline,
         Preset::Stream,
+        Preset::Connections,
         Preset::PoolStart,
         Preset::Sweep,
         Preset::Handoff,
@@ -113,6 +117,7 @@ impl Preset {
             Preset::Handoff => "handoff",
             Preset::Pipeline => "pipeline",
             Preset::Stream => "stream",
+            Preset::Connections => "connections",
         }
     }
 
@@ -129,6 +134,7 @@ impl Preset {
             Preset::Handoff => ExperimentKind::Handoff,
             Preset::Pipeline => ExperimentKind::Pipeline,
             Preset::Stream => ExperimentKind::Stream,
+            Preset::Connections => ExperimentKind::Connections,
         }
     }
 
@@ -140,6 +146,7 @@ impl Preset {
             Preset::Handoff => "Hand-off cost (clone, transfer, shared)",
             Preset::Pipeline => "Mixed pipeline (fetch → process)",
             Preset::Stream => "Streaming in batches",
+            Preset::Connections => "Connections are a resource",
         }
     }
 }

@@ -54,6 +54,7 @@ async fn the_results_table_shows_one_row_per_mode_with_its_statistics() {
             long_tasks: 0,
         }),
         threads_used: if warmup { 4 } else { 1 },
+        requests: Vec::new(),
     };
     let mode = |name: &str, walls: &[f64]| ModeReport {
         mode: name.parse().unwrap(),
@@ -188,6 +189,35 @@ async fn the_fetch_wrapper_maps_every_outcome() {
     );
     assert_eq!(kind(fetch_timed("http://[::1", 10_000).await), "invalid-url");
     assert_eq!(kind(fetch_timed("http://127.0.0.1:9/", 10_000).await), "network");
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_reads_its_own_resource_timing_protocol_and_wait() {
+    use lanes::page::fetch::{TIMING_BUFFER, fetch_timed, make_room_for_timings};
+    // The same URL twice at once: each request finds its own entry (its URL carries a fragment of its own); and
+    // a URL with a query, whose entry gloo-net names with an `&` added (rustwasm/gloo#498).
+    let (first, second, query) = futures::join!(
+        fetch_timed("Cargo.toml", 10_000),
+        fetch_timed("Cargo.toml", 10_000),
+        fetch_timed("Cargo.toml?lanes=1", 10_000)
+    );
+    for fetched in [first.unwrap(), second.unwrap(), query.unwrap()] {
+        // A completed request has its Resource Timing entry.
+        let timing = fetched.timing.unwrap();
+        // The test server speaks HTTP/1.1 on the page's own origin, so nothing is hidden.
+        assert_eq!(timing.protocol().as_deref(), Some("http/1.1"));
+        // A same-origin request's wait is measured.
+        let queued = timing.queued_ms().unwrap();
+        assert!(queued >= 0.0 && queued.is_finite(), "{queued}");
+        assert!(timing.request_start >= timing.fetch_start, "{timing:?}");
+    }
+    // Asking for more room than the buffer holds clears it; the next request still finds its entry.
+    make_room_for_timings(TIMING_BUFFER as usize);
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    assert_eq!(performance.get_entries_by_type("resource").length(), 0);
+    let after = fetch_timed("Cargo.toml", 10_000).await.unwrap();
+    assert!(after.timing.is_some());
+    assert_eq!(performance.get_entries_by_type("resource").length(), 1);
 }
 
 /// A module worker script made from `source`, as a `blob:` URL.

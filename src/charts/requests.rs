@@ -1,5 +1,6 @@
 //! The request table's bars: each request drawn on its mode's own time axis, from the mode's first start to its
-//! last end, so the modes compare at a glance. Positions are percentages of the bar cell's width.
+//! last end, so the modes compare at a glance. Positions are percentages of the bar cell's width. A request's
+//! wait for a connection is drawn as the first part of its bar.
 
 use crate::io::{IoMode, RequestRecord};
 
@@ -19,6 +20,8 @@ pub struct RequestTimes {
     pub headers_ms: Option<f64>,
     /// When it ended; `None` while in flight.
     pub end_ms: Option<f64>,
+    /// How long it waited for a connection, where that was measured.
+    pub queued_ms: Option<f64>,
 }
 
 impl From<&RequestRecord> for RequestTimes {
@@ -28,6 +31,7 @@ impl From<&RequestRecord> for RequestTimes {
             start_ms: record.start_ms,
             headers_ms: record.headers_ms,
             end_ms: record.end_ms,
+            queued_ms: record.queued_ms,
         }
     }
 }
@@ -59,6 +63,9 @@ pub struct RequestBar {
     pub width_percent: f64,
     /// Where the headers arrived, in percent of the axis (0–100).
     pub headers_percent: Option<f64>,
+    /// The wait for a connection, from the bar's left edge, in percent of the axis: never wider than the bar.
+    /// `None` where the wait was not measured.
+    pub wait_percent: Option<f64>,
 }
 
 /// The request table's bars.
@@ -134,6 +141,9 @@ pub fn layout_requests(requests: &[RequestTimes], now_ms: f64) -> RequestLayout 
                 headers_percent: request
                     .headers_ms
                     .map(|headers| on_axis((headers - origin_ms) * scale)),
+                wait_percent: request
+                    .queued_ms
+                    .map(|queued| on_axis(queued * scale).min(width_percent)),
             }
         })
         .collect();
@@ -150,6 +160,7 @@ mod tests {
             start_ms,
             headers_ms,
             end_ms,
+            queued_ms: None,
         }
     }
 
@@ -162,6 +173,7 @@ mod tests {
                 bar.left_percent.is_finite()
                     && bar.width_percent.is_finite()
                     && bar.headers_percent.is_none_or(f64::is_finite)
+                    && bar.wait_percent.is_none_or(f64::is_finite)
             })
     }
 
@@ -278,6 +290,26 @@ mod tests {
         );
         assert_eq!(layout.bars[4].start_ms, 500.0, "the time itself is not clamped");
         assert_eq!(layout.bars[4].headers_percent, Some(100.0));
+    }
+
+    #[test]
+    fn the_wait_for_a_connection_is_the_first_part_of_the_bar() {
+        let waited = |queued_ms: Option<f64>| RequestTimes {
+            queued_ms,
+            ..request(IoMode::Concurrent, 0.0, Some(550.0), Some(600.0))
+        };
+        let requests = [
+            waited(Some(0.4)),
+            waited(Some(300.0)),
+            waited(None),
+            // A wait longer than the request (a clock that went wrong) stays within its bar.
+            waited(Some(900.0)),
+            waited(Some(f64::NAN)),
+        ];
+        let layout = layout_requests(&requests, 600.0);
+        let waits: Vec<Option<f64>> = layout.bars.iter().map(|bar| bar.wait_percent).collect();
+        assert_eq!(waits, [Some(0.4 / 6.0), Some(50.0), None, Some(100.0), Some(0.0)]);
+        assert!(finite(&layout));
     }
 
     #[test]

@@ -174,7 +174,8 @@ pub fn tab_of(kind: ExperimentKind) -> Tab {
         | ExperimentKind::Sweep
         | ExperimentKind::Handoff
         | ExperimentKind::Pipeline
-        | ExperimentKind::Stream => Tab::Presets,
+        | ExperimentKind::Stream
+        | ExperimentKind::Connections => Tab::Presets,
     }
 }
 

@@ -1,13 +1,29 @@
 //! Real requests through the browser's `fetch` (gloo-net). Every request carries its own `AbortController`
 //! behind an [`AbortGuard`]: dropping the request's future — Stop, a lost race, a timeout — aborts it.
+//!
+//! Each request of [`fetch_timed`] also reads its own Resource Timing entry (protocol, wait for a connection).
+//! To find exactly that entry, the URL it fetches carries a fragment of its own (`#lanes-17`): fragments are
+//! never sent, so the server and the lab's service worker see the URL as typed, but the entry's name keeps it.
+
+use std::cell::Cell;
 
 use futures::future::{Either, select};
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal, RequestCache};
 
+use crate::io::connections::ResourceTiming;
 use crate::io::{FetchError, check_target};
 use crate::timing::{now_ms, sleep_ms};
+
+/// The browser's Resource Timing buffer is raised to this many entries (Chromium's default is 250; once full,
+/// new entries are dropped): room for the largest I/O run, five modes of 100 requests, and the page's own.
+pub const TIMING_BUFFER: u32 = 1_000;
+
+thread_local! {
+    /// The last fragment number handed out; unique within the page.
+    static LAST_MARK: Cell<u64> = const { Cell::new(0) };
+}
 
 /// Aborts its request when dropped, unless the request already completed.
 pub struct AbortGuard {
@@ -49,6 +65,79 @@ pub struct Fetched {
     pub end_ms: f64,
     /// Body size in bytes. The body itself is never rendered.
     pub bytes: u64,
+    /// What Resource Timing recorded for this request; `None` when the browser kept no entry (its buffer was
+    /// full).
+    pub timing: Option<ResourceTiming>,
+}
+
+/// Makes room in the Resource Timing buffer for `count` more entries: raises the buffer to [`TIMING_BUFFER`]
+/// and, when the entries it holds leave too little room, clears them. Call it between steps, with nothing in
+/// flight, so no entry is cleared before its request has read it.
+pub fn make_room_for_timings(count: usize) {
+    let Some(performance) = web_sys::window().and_then(|window| window.performance()) else {
+        return;
+    };
+    performance.set_resource_timing_buffer_size(TIMING_BUFFER);
+    let held = performance.get_entries_by_type("resource").length() as usize;
+    if held + count > TIMING_BUFFER as usize {
+        performance.clear_resource_timings();
+    }
+}
+
+/// `url` with a fragment no other request of this page has, so its Resource Timing entry is its own.
+fn marked(url: &str) -> String {
+    let mark = LAST_MARK.with(|last| {
+        last.set(last.get() + 1);
+        last.get()
+    });
+    match web_sys::Url::new(url) {
+        Ok(parsed) => {
+            parsed.set_hash(&format!("lanes-{mark}"));
+            parsed.href()
+        }
+        Err(_) => url.to_owned(),
+    }
+}
+
+/// The names the browser may give the entry of a request for `url`: `url` itself, and `url` as gloo-net 0.6
+/// sends it — with a `&` added to a non-empty query (rustwasm/gloo#498; harmless for servers, but it is the name).
+fn entry_names(url: &str) -> Vec<String> {
+    let mut names = vec![url.to_owned()];
+    if let Ok(parsed) = web_sys::Url::new(url)
+        && !parsed.search().is_empty()
+    {
+        parsed.set_search(&format!("{}&", parsed.search()));
+        names.push(parsed.href());
+    }
+    names
+}
+
+/// The Resource Timing entry of the request for `url` (the last one, should there be several).
+fn resource_timing(url: &str) -> Option<ResourceTiming> {
+    let performance = web_sys::window()?.performance()?;
+    let entry: web_sys::PerformanceResourceTiming = entry_names(url).iter().find_map(|name| {
+        let entries = performance.get_entries_by_name_with_entry_type(name, "resource");
+        entries.get(entries.length().checked_sub(1)?).dyn_into().ok()
+    })?;
+    Some(ResourceTiming {
+        next_hop_protocol: entry.next_hop_protocol(),
+        fetch_start: entry.fetch_start(),
+        domain_lookup_start: entry.domain_lookup_start(),
+        domain_lookup_end: entry.domain_lookup_end(),
+        connect_start: entry.connect_start(),
+        connect_end: entry.connect_end(),
+        request_start: entry.request_start(),
+    })
+}
+
+/// The entry of a request that just completed: Chromium adds it before the body's promise resolves; should it
+/// come a moment later, one turn of the event loop is waited for, no more.
+async fn completed_timing(url: &str) -> Option<ResourceTiming> {
+    if let Some(timing) = resource_timing(url) {
+        return Some(timing);
+    }
+    sleep_ms(0).await;
+    resource_timing(url)
 }
 
 /// Resolves `target` against the page and refuses what must not be fetched.
@@ -68,12 +157,12 @@ pub fn resolve(target: &str) -> Result<String, FetchError> {
     Ok(url.href())
 }
 
-/// Fetches `target`, reading the whole body, within `timeout_ms`.
+/// Fetches `target`, reading the whole body, within `timeout_ms`, and reads its Resource Timing entry.
 ///
 /// # Errors
 /// Every failure as a [`FetchError`]; dropping the future aborts the request.
 pub async fn fetch_timed(target: &str, timeout_ms: u32) -> Result<Fetched, FetchError> {
-    let url = resolve(target)?;
+    let url = marked(&resolve(target)?);
     let guard = AbortGuard::new()?;
     let signal = guard.signal();
     // lesson-code: one-request — shown on the lesson's page (build.rs)
@@ -90,11 +179,13 @@ pub async fn fetch_timed(target: &str, timeout_ms: u32) -> Result<Fetched, Fetch
             return Err(FetchError::Http(status));
         }
         let body = response.binary().await.map_err(map_error)?;
+        let end_ms = now_ms();
         Ok(Fetched {
             status,
             headers_ms,
-            end_ms: now_ms(),
+            end_ms,
             bytes: body.len() as u64,
+            timing: completed_timing(&url).await,
         })
     };
     // lesson-code-end: one-request

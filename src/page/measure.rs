@@ -86,6 +86,7 @@ impl Measured {
             spans,
             freeze: Some(self.freeze),
             threads_used,
+            requests: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! publishes the report as it grows and finishes the run with it. Their views are in
 //! `components/presets/`.
 
+pub mod connections;
 pub mod handoff;
 pub mod pipeline;
 pub mod pool_start;

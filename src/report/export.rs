@@ -3,12 +3,15 @@
 //!
 //! **JSON** (`lanes-report`, version [`SCHEMA_VERSION`]): `{ "schema": "lanes-report", "version": 2,
 //! "experiments": [ExperimentReport, ...] }`, where each experiment has `id`, `kind` (`cpu`, `io`, `pool-start`,
-//! `sweep`, `handoff`, `pipeline`, `stream`), `label`, `permalink`, `ideal_speedup`, `notes` and `modes`; each
+//! `sweep`, `handoff`, `pipeline`, `stream`, `connections`), `label`, `permalink`, `ideal_speedup`, `notes` and `modes`; each
 //! mode `mode`, `result`, `error`, `notes` and `repeats`; each repeat `warmup`, `cancelled` (stopped by the user
 //! before it finished; missing means `false`), `started_ms`, `finished_ms` (milliseconds since the Unix epoch on
 //! the shared clock), `threads_used`, `freeze` (`null` when the repeat was not measured on its own, else
-//! `max_frame_gap_ms`, `frozen_ms`, `long_tasks`) and `spans` (`lane` {`kind`: `main`, `worker`, `pool`,
-//! `main-pool` or `request`; `index`}, `name`, `start_ms`, `end_ms`). Version 2 moved `threads_used` from the mode to each repeat and made `freeze` nullable.
+//! `max_frame_gap_ms`, `frozen_ms`, `long_tasks`), `spans` (`lane` {`kind`: `main`, `worker`, `pool`, `main-pool` or `request`; `index`}, `name`, `start_ms`,
+//! `end_ms`) and, for I/O runs and the connections preset (`kind` `connections`), `requests` (`index`, `origin`,
+//! `lab`, `start_ms`, `end_ms`, `protocol` — Resource Timing's `nextHopProtocol`, `null` where not reported —
+//! and `queued_ms`, the wait for a connection, `null` where not measured; left out where there are none, an
+//! additive field). Version 2 moved `threads_used` from the mode to each repeat and made `freeze` nullable.
 //!
 //! **CSV**: `experiment,kind,mode,repeat,warmup,lane,name,start_ms,duration_ms`, times in milliseconds from the
 //! experiment's first span.
@@ -62,6 +65,7 @@ pub fn to_csv(reports: &[ExperimentReport]) -> String {
             super::ExperimentKind::Handoff => "handoff",
             super::ExperimentKind::Pipeline => "pipeline",
             super::ExperimentKind::Stream => "stream",
+            super::ExperimentKind::Connections => "connections",
         };
         for mode in &report.modes {
             for (repeat_index, repeat) in mode.repeats.iter().enumerate() {
@@ -176,6 +180,7 @@ mod tests {
                         long_tasks: 0,
                     }),
                     threads_used: 2,
+                    requests: Vec::new(),
                 }],
                 result: "25".to_owned(),
                 error: None,
@@ -231,5 +236,47 @@ mod tests {
         assert_eq!(value["version"], SCHEMA_VERSION);
         let back: Vec<ExperimentReport> = serde_json::from_value(value["experiments"].clone()).unwrap();
         assert_eq!(back, vec![report()]);
+    }
+
+    #[test]
+    fn requests_are_exported_where_there_are_some_and_left_out_elsewhere() {
+        use crate::io::connections::RequestTiming;
+        let plain = to_json(&[report()]);
+        assert!(
+            !plain.contains("\"requests\""),
+            "no requests, no field: older readers see nothing new"
+        );
+        let mut with_requests = report();
+        with_requests.modes[0].repeats[0].requests = vec![
+            RequestTiming {
+                index: 0,
+                origin: "http://127.0.0.1:8081".to_owned(),
+                lab: false,
+                start_ms: 1_000.0,
+                end_ms: Some(1_601.0),
+                protocol: Some("http/1.1".to_owned()),
+                queued_ms: Some(300.5),
+            },
+            RequestTiming {
+                index: 1,
+                origin: "http://127.0.0.1:8080".to_owned(),
+                lab: true,
+                start_ms: 1_000.0,
+                end_ms: Some(1_301.0),
+                protocol: None,
+                queued_ms: None,
+            },
+        ];
+        let value: Value = serde_json::from_str(&to_json(std::slice::from_ref(&with_requests))).unwrap();
+        assert_eq!(value["version"], 2, "an additive field keeps the version");
+        let requests = &value["experiments"][0]["modes"][0]["repeats"][0]["requests"];
+        assert_eq!(requests[0]["protocol"], "http/1.1");
+        assert_eq!(requests[0]["queued_ms"], 300.5);
+        assert!(
+            requests[1]["protocol"].is_null() && requests[1]["queued_ms"].is_null(),
+            "not measured is null, never 0"
+        );
+        let back: Vec<ExperimentReport> = serde_json::from_value(value["experiments"].clone()).unwrap();
+        assert_eq!(back, vec![with_requests]);
     }
 }

@@ -72,6 +72,36 @@ impl fmt::Display for StreamMode {
     }
 }
 
+/// Where the connections preset sends its requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectionTarget {
+    /// A real HTTP/1.1 origin: the browser opens a limited number of connections to it.
+    Http1,
+    /// The built-in endpoint, answered by the lab's service worker: no network, no connection, no limit.
+    BuiltIn,
+}
+
+impl ConnectionTarget {
+    /// Both, in the order the preset runs them at each N.
+    pub const ALL: [ConnectionTarget; 2] = [ConnectionTarget::Http1, ConnectionTarget::BuiltIn];
+
+    /// `http1` or `builtin`: the first part of the row's id (`http1-12`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ConnectionTarget::Http1 => "http1",
+            ConnectionTarget::BuiltIn => "builtin",
+        }
+    }
+
+    /// What a learner calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionTarget::Http1 => "HTTP/1.1 origin",
+            ConnectionTarget::BuiltIn => "built-in endpoint",
+        }
+    }
+}
+
 /// What one row of a report measured. Serialises to the `data-mode` string (`main`, `io-concurrent`,
 /// `threads-3`, …), which exports and tests rely on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -95,6 +125,8 @@ pub enum ReportMode {
     Pipeline(PipelineMode),
     /// The streaming preset.
     Stream(StreamMode),
+    /// The connections preset: N requests started together at one target (`http1-12`, `builtin-12`).
+    Connections(ConnectionTarget, u32),
 }
 
 impl ReportMode {
@@ -110,6 +142,7 @@ impl ReportMode {
             ReportMode::Handoff(method) => method.id().to_owned(),
             ReportMode::Pipeline(mode) => mode.id().to_owned(),
             ReportMode::Stream(mode) => mode.id().to_owned(),
+            ReportMode::Connections(target, requests) => format!("{}-{requests}", target.id()),
         }
     }
 
@@ -135,6 +168,7 @@ impl ReportMode {
             ReportMode::Handoff(HandoffMethod::Shared) => "SharedArrayBuffer".to_owned(),
             ReportMode::Pipeline(mode) => mode.id().replace('-', " "),
             ReportMode::Stream(mode) => mode.id().to_owned(),
+            ReportMode::Connections(target, requests) => format!("{requests} requests, {}", target.label()),
         }
     }
 }
@@ -169,6 +203,17 @@ impl FromStr for ReportMode {
         }
         if let Some(threads) = id.strip_prefix("threads-") {
             return threads.parse().map(ReportMode::Threads).map_err(|_| unknown());
+        }
+        for target in ConnectionTarget::ALL {
+            if let Some(requests) = id
+                .strip_prefix(target.id())
+                .and_then(|rest| rest.strip_prefix('-'))
+            {
+                return requests
+                    .parse()
+                    .map(|requests| ReportMode::Connections(target, requests))
+                    .map_err(|_| unknown());
+            }
         }
         if let Some(method) = HandoffMethod::from_id(id) {
             return Ok(ReportMode::Handoff(method));
@@ -209,6 +254,7 @@ mod tests {
         all.extend(HandoffMethod::ALL.map(ReportMode::Handoff));
         all.extend(PipelineMode::ALL.map(ReportMode::Pipeline));
         all.extend(StreamMode::ALL.map(ReportMode::Stream));
+        all.extend(ConnectionTarget::ALL.map(|target| ReportMode::Connections(target, 12)));
         for mode in all {
             assert_eq!(mode.id().parse::<ReportMode>(), Ok(mode));
             let json = serde_json::to_string(&mode).unwrap();
@@ -223,5 +269,10 @@ mod tests {
         );
         assert!("io-nope".parse::<ReportMode>().is_err());
         assert!("threads-x".parse::<ReportMode>().is_err());
+        assert_eq!(
+            "http1-24".parse::<ReportMode>(),
+            Ok(ReportMode::Connections(ConnectionTarget::Http1, 24))
+        );
+        assert!("builtin-".parse::<ReportMode>().is_err());
     }
 }

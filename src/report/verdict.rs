@@ -6,8 +6,8 @@
 mod presets;
 
 pub use presets::{
-    ColdStart, HandoffPoint, StreamFinding, handoff_notes, pipeline_notes, pool_start_notes, stream_notes,
-    sweep_notes,
+    ColdStart, HandoffPoint, StreamFinding, connections_notes, handoff_notes, pipeline_notes,
+    pool_start_notes, stream_notes, sweep_notes,
 };
 
 use super::stats::{self, Summary};
@@ -68,7 +68,8 @@ pub fn verdict(report: &ExperimentReport) -> Vec<String> {
             | ExperimentKind::Sweep
             | ExperimentKind::Handoff
             | ExperimentKind::Pipeline
-            | ExperimentKind::Stream => {}
+            | ExperimentKind::Stream
+            | ExperimentKind::Connections => {}
         }
     }
     sentences.extend(report.notes.iter().cloned());
@@ -719,6 +720,7 @@ mod tests {
                 long_tasks: 0,
             }),
             threads_used: lanes.len() as u32,
+            requests: Vec::new(),
         }
     }
 

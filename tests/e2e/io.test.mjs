@@ -7,6 +7,7 @@ import {
   calibrated,
   showTab,
   assertOnlyRun,
+  download,
   ioRows,
   openBrowser,
   serveStatic,
@@ -177,14 +178,93 @@ test('Stop aborts every request of the running I/O lab, and the other experiment
   browser.assertNoPageErrors();
 });
 
-test('loopback HTTP/1.1, N=12 concurrent: six connections per host show as two waves, and the page says why', async () => {
-  const page = await openLab();
-  await configure(page, { targets: [`${loopback.url}/delay?ms=400`], count: 12, modes: ['concurrent'] });
-  await page.getByTestId('io-run').click();
-  const { results } = await ioRows(page, 1);
+/** The I/O lab's permalink for `count` concurrent requests to `target`, run at once. */
+const concurrentAt = (target, count) =>
+  `?experiment=io&n=${count}&modes=concurrent&target=${encodeURIComponent(target)}&autorun=1`;
+
+test('loopback HTTP/1.1, N=12 concurrent: each request says its protocol and its wait, the page counts the connections and names the wave', async () => {
+  const page = await openLab(concurrentAt(`${loopback.url}/delay?ms=400`, 12));
+  const { results, requests } = await ioRows(page, 1);
   assert.equal(results[0].succeeded, '12');
   assert.equal(results[0].waves, '2');
   assert.ok(Number(results[0].wallMs) >= 800, `two waves of 400 ms, got ${results[0].wallMs}`);
-  assert.match(await page.getByTestId('io-note').textContent(), /6 connections per host/);
+  // Every row says how it went over the network and how long it waited for a connection (Resource Timing; the
+  // loopback server sends Timing-Allow-Origin).
+  assert.equal(requests.length, 12);
+  for (const request of requests) {
+    assert.equal(request.protocol, 'http/1.1', JSON.stringify(request));
+    assert.ok(request.queuedMs !== undefined && Number(request.queuedMs) >= 0, JSON.stringify(request));
+  }
+  // A wave: some were sent at once, the others waited for one of their connections — about one delay.
+  const queued = requests.map((request) => Number(request.queuedMs));
+  const sent = queued.filter((ms) => ms < 50).length;
+  const waited = queued.filter((ms) => ms >= 100).length;
+  assert.ok(sent >= 1 && waited >= 1, `waits ${queued.join(', ')}`);
+  assert.equal(sent + waited, 12, `every wait is either about 0 or about a delay: ${queued.join(', ')}`);
+  // The page's sentence counts the same connections from the same rows, in the lab's note and in the verdict.
+  const note = await page.getByTestId('io-note').textContent();
+  const counted = note.match(/(\d+) requests to one HTTP\/1\.1 origin \(([^)]*)\): (\d+) were sent at once, the other (\d+) waited a median (\d+) ms(?: \(\d+–\d+ ms\))? for a free connection/);
+  assert.ok(counted, note);
+  assert.deepEqual([counted[1], counted[2], counted[3], counted[4]].map(String), ['12', loopback.url, String(sent), String(waited)], `${note}\nwaits: ${queued.join(', ')}`);
+  assert.match(note, /the browser's limit of connections per origin/);
+  assert.doesNotMatch(note, /inferred/);
+  const verdict = await page.getByTestId('verdict').textContent();
+  assert.match(verdict, /\d+ were sent at once, the other \d+ waited a median \d+ ms(?: \(\d+–\d+ ms\))? for a free connection/);
+  // The visible cells say the same.
+  const cells = await page.$$eval('[data-testid="request-row"]', (rows) =>
+    rows.map((row) => [row.querySelector('[data-testid="request-protocol"]').textContent, row.querySelector('[data-testid="request-wait"]').textContent]));
+  for (const [protocol, wait] of cells) {
+    assert.equal(protocol, 'http/1.1', JSON.stringify(cells));
+    assert.match(wait, /^\d+ ms$/, JSON.stringify(cells));
+  }
+  // The timeline draws each wait over the start of its request's span: the waiting requests' lanes, and only
+  // theirs, have a wait of about the delay.
+  const waits = await page.$$eval('[data-testid="wait"]', (rects) => rects.map((rect) => ({ ...rect.dataset })));
+  const waitingLanes = requests.filter((request) => Number(request.queuedMs) >= 100).map((request) => `request-${request.index}`).sort();
+  assert.deepEqual(waits.filter((wait) => Number(wait.durMs) >= 100).map((wait) => wait.lane).sort(), waitingLanes, JSON.stringify(waits));
+  for (const wait of waits) {
+    const row = requests.find((request) => `request-${request.index}` === wait.lane);
+    assert.ok(Math.abs(Number(wait.durMs) - Number(row.queuedMs)) < 0.01, `${wait.lane}: the drawn wait is the row's`);
+  }
+  // The export carries each request's protocol and wait.
+  const exported = JSON.parse(await download(page, 'export-json'));
+  const repeat = exported.experiments.at(-1).modes[0].repeats[0];
+  assert.equal(repeat.requests.length, 12);
+  for (const request of repeat.requests) {
+    assert.equal(request.protocol, 'http/1.1');
+    assert.equal(typeof request.queued_ms, 'number');
+  }
+  browser.assertNoPageErrors();
+});
+
+test('a cross-origin server without Timing-Allow-Origin: protocol and wait are "not measured", the wave is only inferred', async () => {
+  const page = await openLab(concurrentAt(`${loopback.url}/delay?ms=300&tao=0`, 12));
+  const { results, requests } = await ioRows(page, 1);
+  assert.equal(results[0].succeeded, '12');
+  for (const request of requests) {
+    assert.equal(request.protocol, undefined, `no data-protocol where the browser hid it: ${JSON.stringify(request)}`);
+    assert.equal(request.queuedMs, undefined, `no data-queued-ms, never a default 0: ${JSON.stringify(request)}`);
+  }
+  const cells = await page.$$eval('[data-testid="request-row"]', (rows) =>
+    rows.map((row) => [row.querySelector('[data-testid="request-protocol"]').textContent, row.querySelector('[data-testid="request-wait"]').textContent]));
+  assert.deepEqual([...new Set(cells.map(String))], ['not measured,not measured']);
+  assert.match(await page.getByTestId('io-note').textContent(), /came back in 2 waves.*inferred from the arrivals/s);
+  assert.equal(await page.getByTestId('wait').count(), 0, 'no wait is drawn where none was measured');
+  browser.assertNoPageErrors();
+});
+
+test('the built-in endpoint: a service worker answers, 12 at once, no request waits and no wave is claimed', async () => {
+  const page = await openLab(concurrentAt('/lab/delay?ms=300&bytes=1024', 12));
+  const { results, requests } = await ioRows(page, 1);
+  assert.equal(results[0].succeeded, '12');
+  assert.equal(results[0].waves, '0', 'nothing went over the network');
+  for (const request of requests) {
+    assert.equal(request.protocol, undefined, `a service worker's response has no protocol: ${JSON.stringify(request)}`);
+    assert.ok(request.queuedMs !== undefined && Number(request.queuedMs) < 50, `no wait: ${JSON.stringify(request)}`);
+  }
+  const protocols = await page.$$eval('[data-testid="request-protocol"]', (cells) => [...new Set(cells.map((cell) => cell.textContent))]);
+  assert.deepEqual(protocols, ['service worker']);
+  assert.equal(await page.getByTestId('io-note').count(), 0);
+  assert.doesNotMatch(await page.getByTestId('verdict').textContent(), /sent at once|connections per/);
   browser.assertNoPageErrors();
 });

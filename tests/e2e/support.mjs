@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startLoopback as startLoopbackServer } from '../loopback-server.mjs';
 
 export const DIST = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
 
@@ -270,39 +271,12 @@ export async function waitUntilIdle(page, timeout = 30_000) {
 }
 
 /**
- * A real HTTP/1.1 server on 127.0.0.1 for network cases: `/delay?ms=300&status=200&bytes=64` answers after the
- * delay with CORS and CORP headers (the page is cross-origin isolated; `cors=0` leaves CORS out, so the browser
- * blocks the response) and TCP_NODELAY on every socket.
- * Responses are held at most 60 s, so a forgotten request cannot keep the test run alive.
+ * A real HTTP/1.1 delay server on 127.0.0.1 (a free port) for network cases: tests/loopback-server.mjs, which
+ * `.ci/serve.sh` also starts for people. `/delay?ms=300&status=200&bytes=64` answers after the delay with CORS,
+ * CORP and Timing-Allow-Origin headers (`cors=0`, `tao=0` leave them out). Returns `{ url, close }`.
  */
-export async function startLoopback() {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url, 'http://127.0.0.1');
-    const number = (name, fallback, max) => Math.min(max, Math.max(0, Number(url.searchParams.get(name) ?? fallback) || 0));
-    const status = number('status', 200, 599) || 200;
-    const body = 'x'.repeat(number('bytes', 64, 1 << 20));
-    const timer = setTimeout(() => {
-      response.writeHead(status, {
-        'Content-Type': 'text/plain',
-        'Cache-Control': 'no-store',
-        ...(url.searchParams.get('cors') === '0' ? {} : { 'Access-Control-Allow-Origin': '*' }),
-        'Cross-Origin-Resource-Policy': 'cross-origin',
-      });
-      response.end(body);
-    }, number('ms', 300, 60_000));
-    request.on('close', () => clearTimeout(timer));
-  });
-  server.on('connection', (socket) => socket.setNoDelay(true));
-  server.keepAliveTimeout = 5_000;
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((done) => server.close(done));
-    },
-  };
+export function startLoopback() {
+  return startLoopbackServer(0);
 }
 
 /** Waits for the I/O run to finish (Run enabled again) and returns result and request rows. */

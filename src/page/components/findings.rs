@@ -54,9 +54,10 @@ fn SpeedupChart(report: ExperimentReport) -> impl IntoView {
         ExperimentKind::Cpu | ExperimentKind::PoolStart => format!("ideal {ideal:.0}× (pool threads)"),
         ExperimentKind::Sweep => format!("ideal {ideal:.0}× (cores)"),
         ExperimentKind::Io => format!("ideal {ideal:.0}× (N requests)"),
-        ExperimentKind::Handoff | ExperimentKind::Pipeline | ExperimentKind::Stream => {
-            "same speed".to_owned()
-        }
+        ExperimentKind::Handoff
+        | ExperimentKind::Pipeline
+        | ExperimentKind::Stream
+        | ExperimentKind::Connections => "same speed".to_owned(),
     };
     let (bar_x, bar_height) = (layout.bar_x, layout.bar_height);
     view! {

@@ -313,8 +313,30 @@ pub(crate) fn IoSummaryTable(summaries: Signal<Vec<(IoSummary, FreezeReading)>>)
     }
 }
 
-/// One row per request with its span drawn as a bar on its mode's time axis; the geometry is
-/// [`layout_requests`].
+/// What the protocol cell says: the protocol Resource Timing reported, or why there is none — a service
+/// worker's own response (the built-in endpoint), a request that did not complete, or a browser that did not
+/// say (a cross-origin server without `Timing-Allow-Origin`).
+fn protocol_text(record: &RequestRecord) -> String {
+    match (&record.protocol, record.lab, &record.error, record.end_ms) {
+        (Some(protocol), ..) => protocol.clone(),
+        (None, _, _, None) | (None, _, Some(_), _) => String::new(),
+        (None, true, None, Some(_)) => "service worker".to_owned(),
+        (None, false, None, Some(_)) => "not measured".to_owned(),
+    }
+}
+
+/// What the wait cell says: the measured wait for a connection, or "not measured" for a completed request whose
+/// wait the browser did not show.
+fn wait_text(record: &RequestRecord) -> String {
+    match (record.queued_ms, &record.error, record.end_ms) {
+        (Some(queued), ..) => format!("{queued:.0} ms"),
+        (None, None, Some(_)) => "not measured".to_owned(),
+        (None, ..) => String::new(),
+    }
+}
+
+/// One row per request with its span drawn as a bar on its mode's time axis (its wait for a connection as the
+/// bar's lighter first part); the geometry is [`layout_requests`].
 #[component]
 pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView {
     view! {
@@ -326,7 +348,9 @@ pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView
                     <th>"target"</th>
                     <th>"status"</th>
                     <th>"time"</th>
-                    <th class="bar-cell">"span (start · headers · end)"</th>
+                    <th>"protocol"</th>
+                    <th title="waiting for a free connection before it was sent (Resource Timing)">"wait"</th>
+                    <th class="bar-cell">"span (wait · start · headers · end)"</th>
                 </tr>
             </thead>
             <tbody>
@@ -359,6 +383,8 @@ pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView
                                     data-end-ms=end.map(|end| format!("{end:.3}")).unwrap_or_default()
                                     data-status=status
                                     data-error=record.error.as_ref().map(FetchError::kind).unwrap_or_default()
+                                    data-protocol=record.protocol.clone()
+                                    data-queued-ms=record.queued_ms.map(|queued| format!("{queued:.3}"))
                                     class:failed=record.error.is_some()
                                 >
                                     <td>{ReportMode::Io(record.mode).label()}</td>
@@ -366,6 +392,8 @@ pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView
                                     <td class="target">{record.target.clone()}</td>
                                     <td>{shown}</td>
                                     <td>{duration}</td>
+                                    <td data-testid="request-protocol">{protocol_text(record)}</td>
+                                    <td data-testid="request-wait">{wait_text(record)}</td>
                                     <td class="bar-cell">
                                         <div class="track">
                                             <div
@@ -376,6 +404,18 @@ pub(crate) fn RequestTable(records: Signal<Vec<RequestRecord>>) -> impl IntoView
                                                     bar.width_percent,
                                                 )
                                             ></div>
+                                            {bar
+                                                .wait_percent
+                                                .filter(|wait| *wait > 0.0)
+                                                .map(|wait| {
+                                                    view! {
+                                                        <div
+                                                            class="wait"
+                                                            title="waiting for a connection"
+                                                            style=format!("left:{:.2}%;width:{wait:.2}%", bar.left_percent)
+                                                        ></div>
+                                                    }
+                                                })}
                                             {bar
                                                 .headers_percent
                                                 .map(|headers| {

@@ -1,7 +1,8 @@
 //! Preset experiments, each with its own controls, drawn on the timeline and explained by the verdict:
-//! pool start cost, the scaling sweep, the hand-off cost, the mixed pipeline and streaming. Every preset has a
+//! pool start cost, the scaling sweep, the hand-off cost, the mixed pipeline, streaming and connections. Every preset has a
 //! Run and Stop in one shell ([`PresetShell`]); the run loops live in [`crate::page::presets`].
 
+pub mod connections;
 pub mod handoff;
 pub mod pipeline;
 pub mod pool_start;
@@ -225,6 +226,9 @@ pub fn PresetPanel(
                         Preset::Handoff => view! { <handoff::HandoffPreset autorun=run_now/> }.into_any(),
                         Preset::Pipeline => view! { <pipeline::PipelinePreset autorun=run_now/> }.into_any(),
                         Preset::Stream => view! { <stream::StreamPreset autorun=run_now/> }.into_any(),
+                        Preset::Connections => {
+                            view! { <connections::ConnectionsPreset autorun=run_now/> }.into_any()
+                        }
                     }
                 }
             }}

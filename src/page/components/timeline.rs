@@ -1,8 +1,10 @@
 //! The timeline: one lane per thread and per request, modes stacked on their own time origin. Geometry comes
-//! from [`crate::charts::layout_timeline`]; this component only draws it and handles hover and drag-to-zoom.
+//! from [`crate::charts::layout_timeline`] (and a request's wait for a connection, drawn over the first part of
+//! its span, from [`place_waits`]); this component only draws it and handles hover and drag-to-zoom.
 
 use leptos::prelude::*;
 
+use crate::charts::connections::{Wait, place_waits};
 use crate::charts::{Group, LANE_HEIGHT, layout_timeline};
 use crate::report::{ExperimentReport, Lane};
 
@@ -22,6 +24,31 @@ fn groups(report: &ExperimentReport) -> Vec<Group> {
             })
         })
         .collect()
+}
+
+/// The measured waits for a connection of the requests the timeline draws, each in its mode's group, and the
+/// groups' origins (the same groups as [`groups`]).
+fn waits(report: &ExperimentReport) -> (Vec<f64>, Vec<Wait>) {
+    let shown: Vec<_> = report
+        .modes
+        .iter()
+        .filter_map(|mode| mode.shown_repeat())
+        .collect();
+    let waits = shown
+        .iter()
+        .enumerate()
+        .flat_map(|(group, repeat)| {
+            repeat.requests.iter().filter_map(move |request| {
+                Some(Wait {
+                    group,
+                    lane: Lane::Request(request.index),
+                    start_ms: request.start_ms,
+                    queued_ms: request.queued_ms?,
+                })
+            })
+        })
+        .collect();
+    (shown.iter().map(|repeat| repeat.started_ms).collect(), waits)
 }
 
 fn lane_class(lane: Lane) -> &'static str {
@@ -47,6 +74,17 @@ pub fn Timeline(
             report
                 .as_ref()
                 .map(|report| layout_timeline(&groups(report), zoom.get(), WIDTH, LABEL_WIDTH))
+        })
+    });
+    let placed_waits = Memo::new(move |_| {
+        let Some(layout) = layout.get() else {
+            return Vec::new();
+        };
+        report.with(|report| {
+            report.as_ref().map_or_else(Vec::new, |report| {
+                let (origins, waits) = waits(report);
+                place_waits(&layout, &origins, &waits)
+            })
         })
     });
     // The SVG scales with the page: pointer offsets are converted to viewBox units.
@@ -142,11 +180,40 @@ pub fn Timeline(
                                         }
                                     })
                                     .collect_view();
+                                let waits = placed_waits
+                                    .get()
+                                    .into_iter()
+                                    .filter(|wait| wait.row == row_index)
+                                    .map(|wait| {
+                                        let tooltip = format!(
+                                            "{} — waiting for a connection: starts at {:.2} ms, lasts {:.2} ms",
+                                            row.lane.name(),
+                                            wait.start_ms,
+                                            wait.duration_ms,
+                                        );
+                                        view! {
+                                            <rect
+                                                data-testid="wait"
+                                                data-lane=lane_id.clone()
+                                                data-start-ms=format!("{:.3}", wait.start_ms)
+                                                data-dur-ms=format!("{:.3}", wait.duration_ms)
+                                                class="wait"
+                                                x=format!("{:.2}", wait.x)
+                                                y=row.y + 2.0
+                                                width=format!("{:.2}", wait.width)
+                                                height=LANE_HEIGHT - 4.0
+                                            >
+                                                <title>{tooltip}</title>
+                                            </rect>
+                                        }
+                                    })
+                                    .collect_view();
                                 view! {
                                     <g data-testid="lane" data-lane=lane_id.clone()>
                                         <rect class="lane-bg" x=LABEL_WIDTH y=row.y width=WIDTH - LABEL_WIDTH height=LANE_HEIGHT></rect>
                                         <text class="lane-label" x="14" y=row.y + LANE_HEIGHT - 4.0>{row.lane.name()}</text>
                                         {spans}
+                                        {waits}
                                     </g>
                                 }
                             })

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::io::connections::RequestTiming;
 use crate::io::{FetchError, IoMode, IoSummary, RequestRecord, schedule, summarize};
-use crate::page::fetch::{fetch_timed, resolve};
+use crate::page::fetch::{fetch_timed, make_room_for_timings, resolve};
 use crate::page::measure::Measured;
 use crate::page::run::Run;
 use crate::report::{ExperimentKind, ExperimentReport, FreezeReading, Lane, ModeReport, ReportMode, Span};
@@ -75,6 +76,8 @@ impl RowTracker {
                 status: None,
                 bytes: 0,
                 error: None,
+                protocol: None,
+                queued_ms: None,
             });
         });
         RowTracker {
@@ -105,6 +108,8 @@ impl RowTracker {
                 record.end_ms = Some(fetched.end_ms);
                 record.status = Some(fetched.status);
                 record.bytes = fetched.bytes;
+                record.protocol = fetched.timing.as_ref().and_then(|timing| timing.protocol());
+                record.queued_ms = fetched.timing.as_ref().and_then(|timing| timing.queued_ms());
             }
             Err(error) => {
                 record.end_ms = Some(end_ms);
@@ -140,6 +145,7 @@ async fn run_modes(
     let mut summaries = Vec::new();
     for &mode in &plan.modes {
         run.status(format!("{} requests · {}…", plan.count, mode.id()));
+        make_room_for_timings(plan.count);
         let measurement = run.measure().await?;
         let start_ms = measurement.started_ms();
         let plan_ref = plan;
@@ -191,29 +197,37 @@ fn to_report(
         .map(|(summary, measured)| ModeReport {
             mode: ReportMode::Io(summary.mode),
             repeats: vec![
-                measured.into_repeat(
-                    false,
-                    false,
-                    u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
-                    records
-                        .iter()
-                        .filter(|record| record.mode == summary.mode)
-                        .map(|record| Span {
-                            lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
-                            name: format!(
-                                "GET {} → {}",
-                                record.target,
-                                match (&record.error, record.status) {
-                                    (Some(error), _) => error.to_string(),
-                                    (None, Some(status)) => status.to_string(),
-                                    (None, None) => "pending".to_owned(),
-                                }
-                            ),
-                            start_ms: record.start_ms,
-                            end_ms: record.end_ms.unwrap_or(record.start_ms),
-                        })
-                        .collect(),
-                ),
+                measured
+                    .into_repeat(
+                        false,
+                        false,
+                        u32::try_from(summary.max_in_flight).unwrap_or(u32::MAX),
+                        records
+                            .iter()
+                            .filter(|record| record.mode == summary.mode)
+                            .map(|record| Span {
+                                lane: Lane::Request(u32::try_from(record.index).unwrap_or(u32::MAX)),
+                                name: format!(
+                                    "GET {} → {}",
+                                    record.target,
+                                    match (&record.error, record.status) {
+                                        (Some(error), _) => error.to_string(),
+                                        (None, Some(status)) => status.to_string(),
+                                        (None, None) => "pending".to_owned(),
+                                    }
+                                ),
+                                start_ms: record.start_ms,
+                                end_ms: record.end_ms.unwrap_or(record.start_ms),
+                            })
+                            .collect(),
+                    )
+                    .with_requests(
+                        records
+                            .iter()
+                            .filter(|record| record.mode == summary.mode)
+                            .map(RequestTiming::from)
+                            .collect(),
+                    ),
             ],
             result: format!("{} ok / {} failed", summary.succeeded, summary.failed),
             error: None,

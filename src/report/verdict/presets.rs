@@ -1,12 +1,15 @@
-//! The per-preset notes: what pool start, the sweep, the pipeline, streaming and the hand-off showed. Each
+//! The per-preset notes: what pool start, the sweep, the pipeline, streaming, the hand-off and the connections
+//! preset showed. Each
 //! comparison goes through the verdict's noise rule (`compare`); a sentence that explains a difference
 //! is printed only when the difference was called and the data shows the explanation.
 
 use super::{Call, Measured, compare, counted, find, measured_repeats};
+use crate::io::connections::{ConnectionWave, HTTP1, RequestTiming, connection_waves, wait_threshold};
 use crate::pipeline::PipelineMode;
 use crate::report::stats::{self, Summary};
 use crate::report::{
-    ExperimentReport, FreezeReading, HandoffMethod, Lane, ModeReport, ReportMode, StreamMode,
+    ConnectionTarget, ExperimentReport, FreezeReading, HandoffMethod, Lane, ModeReport, ReportMode,
+    StreamMode,
 };
 
 /// What a cold pool start cost: medians over the measured (non-warm-up, finished) cold runs; `total_ms` is the
@@ -584,6 +587,179 @@ pub fn handoff_notes(points: &[HandoffPoint], run_freeze: Option<FreezeReading>)
     notes
 }
 
+/// The requests of a connections row's measured repeats.
+fn row_requests(mode: &ModeReport) -> Vec<RequestTiming> {
+    measured_repeats(mode)
+        .flat_map(|repeat| repeat.requests.iter().cloned())
+        .collect()
+}
+
+/// A connections row's wall time, with the noise scale the one-shot rule needs: each request's time after it was
+/// sent (its wait for a connection left out — the wait is the very effect being compared, not noise), or, where
+/// a wait was not measured, its whole time.
+fn connections_measured(mode: &ModeReport) -> Option<Measured> {
+    let mut measured = Measured::of(mode)?;
+    measured.request_ms = row_requests(mode)
+        .iter()
+        .filter_map(|request| {
+            let whole = request.end_ms? - request.start_ms;
+            Some(whole - request.queued_ms.unwrap_or(0.0)).filter(|ms| ms.is_finite())
+        })
+        .collect();
+    Some(measured)
+}
+
+/// The longest measured wait of `requests`, and whether it is under their [`wait_threshold`] with every wait
+/// measured (`None` when no wait was measured).
+fn longest_wait(requests: &[RequestTiming]) -> Option<(f64, bool)> {
+    let waits: Vec<f64> = requests.iter().filter_map(|request| request.queued_ms).collect();
+    let longest = Summary::of(&waits)?.max;
+    let none_waited = waits.len() == requests.len()
+        && wait_threshold(requests).is_some_and(|threshold| longest < threshold);
+    Some((longest, none_waited))
+}
+
+/// What the HTTP/1.1 row of one N showed about connections.
+fn origin_words(requests: &[RequestTiming], wave: Option<&ConnectionWave>) -> String {
+    if let Some(wave) = wave {
+        return format!(
+            "at the origin {} requests were sent at once and the other {} waited a median {:.0} ms for a free \
+             connection",
+            wave.connections, wave.waiting, wave.waited.median
+        );
+    }
+    match longest_wait(requests) {
+        Some((longest, true)) => format!(
+            "no request to the origin waited for a free connection (longest wait {longest:.0} ms, under a \
+             quarter of the requests' time after sending)"
+        ),
+        Some((longest, false)) => format!(
+            "the origin's waits show no wave of the connection limit (none sent at once while others waited; \
+             longest wait {longest:.0} ms)"
+        ),
+        None => "the origin's waits for a connection were not measured (a cross-origin server must send \
+                 Timing-Allow-Origin for the browser to show them)"
+            .to_owned(),
+    }
+}
+
+/// The connections preset's findings from its [`ReportMode::Connections`] rows: at each N, the HTTP/1.1 origin
+/// against the built-in endpoint (through the noise rule, on the requests' times after they were sent), and
+/// what the measured waits show — a wave only where [`connection_waves`] finds one; then, over all Ns, where the
+/// requests began to queue and how many connections the browser opened, counted from the data.
+pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut counts: Vec<u32> = report
+        .modes
+        .iter()
+        .filter_map(|mode| match mode.mode {
+            ReportMode::Connections(_, requests) => Some(requests),
+            _ => None,
+        })
+        .collect();
+    counts.sort_unstable();
+    counts.dedup();
+    // (N, connections) where a wave showed; the Ns where every wait was measured and none showed.
+    let mut waves: Vec<(u32, usize)> = Vec::new();
+    let mut calm: Vec<u32> = Vec::new();
+    let mut protocols: Vec<String> = Vec::new();
+    let mut built_in_longest: Vec<f64> = Vec::new();
+    let mut built_in_calm = true;
+    for &requests in &counts {
+        let http1 = find(report, ReportMode::Connections(ConnectionTarget::Http1, requests));
+        let built_in = find(
+            report,
+            ReportMode::Connections(ConnectionTarget::BuiltIn, requests),
+        );
+        let origin_requests = http1.map(row_requests).unwrap_or_default();
+        protocols.extend(
+            origin_requests
+                .iter()
+                .filter_map(|request| request.protocol.clone()),
+        );
+        let wave = connection_waves(&origin_requests).into_iter().next();
+        match (&wave, longest_wait(&origin_requests)) {
+            (Some(wave), _) => waves.push((requests, wave.connections)),
+            (None, Some((_, true))) => calm.push(requests),
+            _ => {}
+        }
+        let built_in_requests = built_in.map(row_requests).unwrap_or_default();
+        let built_in_wait = longest_wait(&built_in_requests);
+        built_in_calm &= built_in_wait.is_some_and(|(_, none_waited)| none_waited);
+        built_in_longest.extend(built_in_wait.map(|(longest, _)| longest));
+        let (Some(origin), Some(lab)) = (
+            http1.and_then(connections_measured),
+            built_in.and_then(connections_measured),
+        ) else {
+            continue;
+        };
+        let comparison = compare(&lab, &origin);
+        let numbers = format!(
+            "N = {requests}: the HTTP/1.1 origin took {:.0} ms, the built-in endpoint {:.0} ms",
+            origin.median(),
+            lab.median()
+        );
+        let numbers = match comparison.call {
+            Call::Faster => format!("{numbers} ({})", comparison.basis),
+            Call::Slower => format!(
+                "{numbers}: the built-in endpoint was slower ({})",
+                comparison.basis
+            ),
+            Call::WithinNoise | Call::TooFew => format!("{numbers} — {}", comparison.undecided()),
+        };
+        let built_in_words = built_in_wait
+            .map(|(longest, _)| format!("; at the built-in endpoint the longest wait was {longest:.1} ms"))
+            .unwrap_or_default();
+        notes.push(format!(
+            "{numbers}; {}{built_in_words}.",
+            origin_words(&origin_requests, wave.as_ref())
+        ));
+    }
+    if let Some(&(first_wave, _)) = waves.first() {
+        let mut connections: Vec<usize> = waves.iter().map(|(_, connections)| *connections).collect();
+        connections.dedup();
+        let counted = match connections.as_slice() {
+            [only] => format!("at most {only} at once"),
+            _ => waves
+                .iter()
+                .map(|(requests, connections)| format!("{connections} at N = {requests}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let below: Vec<String> = calm
+            .iter()
+            .filter(|&&requests| requests < first_wave)
+            .map(u32::to_string)
+            .collect();
+        let below = if below.is_empty() {
+            String::new()
+        } else {
+            format!(", at N = {} none did", below.join(" and "))
+        };
+        let built_in = match built_in_longest.iter().copied().reduce(f64::max) {
+            Some(longest) if built_in_calm => format!(
+                " The built-in endpoint is answered by the lab's service worker — no network, no connection — and \
+                 none of its requests waited (longest {longest:.1} ms)."
+            ),
+            _ => String::new(),
+        };
+        notes.push(format!(
+            "From N = {first_wave} requests to the HTTP/1.1 origin waited for a connection{below}: the browser \
+             opened {counted} (counted from the requests that did not wait) — its limit of connections per \
+             origin, which Python's httpx and aiohttp clients set in code instead.{built_in}"
+        ));
+    } else if !protocols.is_empty() && protocols.iter().all(|protocol| protocol != HTTP1) {
+        protocols.sort_unstable();
+        protocols.dedup();
+        notes.push(format!(
+            "The endpoint answered over {}, not HTTP/1.1: the browser's per-origin connection limit belongs to \
+             HTTP/1.1 (HTTP/2 and HTTP/3 carry many requests on one connection), so it cannot show here.",
+            protocols.join(" and ")
+        ));
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,6 +787,7 @@ mod tests {
                         .collect(),
                     freeze: None,
                     threads_used: 1,
+                    requests: Vec::new(),
                 })
                 .collect(),
             result: String::new(),
@@ -1123,5 +1300,161 @@ mod tests {
             "{notes}"
         );
         assert!(handoff_notes(&points, None).is_empty());
+    }
+
+    /// A connections row: `requests` started together, each served in 300 ms; at the HTTP/1.1 origin at most
+    /// `connections` at a time (the rest wait for one), at the built-in endpoint all at once.
+    fn connections_row(
+        target: ConnectionTarget,
+        requests: u32,
+        connections: u32,
+        protocol: Option<&str>,
+        waits_measured: bool,
+    ) -> ModeReport {
+        let timings: Vec<RequestTiming> = (0..requests)
+            .map(|index| {
+                let queued = f64::from(index / connections) * 301.0 + 0.3;
+                RequestTiming {
+                    index,
+                    origin: "http://127.0.0.1:8081".to_owned(),
+                    lab: target == ConnectionTarget::BuiltIn,
+                    start_ms: f64::from(index) * 0.2,
+                    end_ms: Some(f64::from(index) * 0.2 + queued + 300.0 + f64::from(index % 3)),
+                    protocol: protocol.map(str::to_owned),
+                    queued_ms: waits_measured.then_some(queued),
+                }
+            })
+            .collect();
+        let wall = timings
+            .iter()
+            .filter_map(|timing| timing.end_ms)
+            .fold(0.0, f64::max);
+        let mut mode = row(ReportMode::Connections(target, requests), &[wall], &[]);
+        mode.repeats[0].requests = timings;
+        mode
+    }
+
+    fn connections(protocol: Option<&str>, waits_measured: bool) -> ExperimentReport {
+        let modes = [3, 6, 12, 24]
+            .into_iter()
+            .flat_map(|requests| {
+                [
+                    connections_row(ConnectionTarget::Http1, requests, 6, protocol, waits_measured),
+                    connections_row(ConnectionTarget::BuiltIn, requests, requests, None, true),
+                ]
+            })
+            .collect();
+        report(ExperimentKind::Connections, modes)
+    }
+
+    #[test]
+    fn connections_name_the_wave_where_the_waits_show_it_and_count_the_connections() {
+        let notes = connections_notes(&connections(Some(HTTP1), true));
+        assert_eq!(notes.len(), 5, "{notes:#?}");
+        assert!(
+            notes[0].starts_with(
+                "N = 3: the HTTP/1.1 origin took 303 ms, the built-in endpoint 303 ms — within noise"
+            ),
+            "{}",
+            notes[0]
+        );
+        assert!(
+            notes[0].contains(
+                "no request to the origin waited for a free connection (longest wait 0 ms, under a quarter"
+            ),
+            "{}",
+            notes[0]
+        );
+        // 12 requests over 6 connections take two rounds; the built-in endpoint one. The gap is called on the
+        // requests' times after they were sent (a few ms of spread), not on their waits.
+        assert!(
+            notes[2].starts_with("N = 12: the HTTP/1.1 origin took 60"),
+            "{}",
+            notes[2]
+        );
+        assert!(notes[2].contains("the built-in endpoint 30"), "{}", notes[2]);
+        assert!(notes[2].contains("(1 run each; the 30"), "{}", notes[2]);
+        assert!(
+            notes[2].contains("ms gap exceeds 2× the 2.0 ms spread"),
+            "{}",
+            notes[2]
+        );
+        assert!(
+            notes[2].contains(
+                "at the origin 6 requests were sent at once and the other 6 waited a median 301 ms for a free \
+                 connection; at the built-in endpoint the longest wait was 0.3 ms."
+            ),
+            "{}",
+            notes[2]
+        );
+        assert!(
+            notes[3].contains("the other 18 waited a median 602 ms"),
+            "{}",
+            notes[3]
+        );
+        assert!(
+            notes[4].starts_with(
+                "From N = 12 requests to the HTTP/1.1 origin waited for a connection, at N = 3 and 6 none did: \
+                 the browser opened at most 6 at once (counted from the requests that did not wait)"
+            ),
+            "{}",
+            notes[4]
+        );
+        assert!(notes[4].contains("none of its requests waited (longest 0.3 ms)"));
+        // Five connections, counted rather than assumed.
+        let mut five = connections(Some(HTTP1), true);
+        five.modes[4] = connections_row(ConnectionTarget::Http1, 12, 5, Some(HTTP1), true);
+        five.modes[6] = connections_row(ConnectionTarget::Http1, 24, 5, Some(HTTP1), true);
+        let notes = connections_notes(&five);
+        assert!(
+            notes[2].contains("5 requests were sent at once and the other 7 waited"),
+            "{}",
+            notes[2]
+        );
+        assert!(
+            notes[4].contains("the browser opened at most 5 at once"),
+            "{}",
+            notes[4]
+        );
+    }
+
+    #[test]
+    fn connections_claim_nothing_the_waits_do_not_show() {
+        // Waits not measured (no Timing-Allow-Origin): walls are compared, no wave and no limit is claimed.
+        let notes = connections_notes(&connections(None, false));
+        assert_eq!(notes.len(), 4, "{notes:#?}");
+        for note in &notes {
+            assert!(
+                note.contains("waits for a connection were not measured"),
+                "{note}"
+            );
+            assert!(
+                !note.contains("sent at once") && !note.contains("limit"),
+                "{note}"
+            );
+        }
+        // Over HTTP/2 nothing waits: the limit is said not to apply, no wave is claimed.
+        let mut h2 = connections(Some("h2"), true);
+        for mode in &mut h2.modes {
+            if let ReportMode::Connections(ConnectionTarget::Http1, requests) = mode.mode {
+                *mode = connections_row(ConnectionTarget::Http1, requests, requests, Some("h2"), true);
+            }
+        }
+        let notes = connections_notes(&h2);
+        assert!(
+            notes.iter().all(|note| !note.contains("sent at once")),
+            "{notes:#?}"
+        );
+        assert!(
+            notes[4].starts_with("The endpoint answered over h2, not HTTP/1.1"),
+            "{}",
+            notes[4]
+        );
+        // Only the built-in half ran (no HTTP/1.1 endpoint): nothing to compare, nothing claimed.
+        let mut alone = connections(Some(HTTP1), true);
+        alone
+            .modes
+            .retain(|mode| !matches!(mode.mode, ReportMode::Connections(ConnectionTarget::Http1, _)));
+        assert!(connections_notes(&alone).is_empty());
     }
 }
