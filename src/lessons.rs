@@ -216,7 +216,7 @@ impl Lesson {
             Lesson::Concurrent => io(vec![IoMode::Single, IoMode::Concurrent]),
             Lesson::Sequential => io(vec![IoMode::Single, IoMode::Sequential]),
             Lesson::CpuPool => Plan::Cpu {
-                modes: vec![Mode::Main, Mode::Worker, Mode::Pool],
+                modes: vec![Mode::Main, Mode::MainPool, Mode::Worker, Mode::Pool],
                 repeats: 3,
             },
             Lesson::ProcessPool => Plan::PoolStart { small: true },
@@ -490,6 +490,18 @@ fn cpu_answer(report: &ExperimentReport) -> Option<Vec<String>> {
             "On the UI thread the page froze: its longest frame gap was {:.0} ms, against {:.0} ms while one worker \
              ran the same job.",
             main.max_frame_gap_ms, worker.max_frame_gap_ms
+        ));
+    }
+    // What Python cannot show: rayon driven from the UI thread is parallel, and the page still cannot paint.
+    let main_pool = find(report, ReportMode::Cpu(Mode::MainPool));
+    if let (Some(threads), Some(freeze)) = (
+        main_pool.and_then(ModeReport::threads_used),
+        main_pool.and_then(ModeReport::worst_freeze),
+    ) {
+        sentences.push(format!(
+            "Rayon driven from the UI thread used {threads} threads, yet the page's longest frame gap was {:.0} ms: \
+             parallel, and still frozen.",
+            freeze.max_frame_gap_ms
         ));
     }
     Some(sentences)

@@ -13,7 +13,7 @@ const LESSONS = {
   'one-request': { rust: /Request::get/, modes: ['io-single'] },
   concurrent: { rust: /FuturesUnordered/, modes: ['io-single', 'io-concurrent'] },
   sequential: { rust: /fetch\(index\)\.await/, modes: ['io-single', 'io-sequential'] },
-  'cpu-pool': { rust: /par_iter/, modes: ['main', 'worker', 'pool'] },
+  'cpu-pool': { rust: /par_iter/, modes: ['main', 'main-pool', 'worker', 'pool'] },
   'process-pool': { rust: /ComputeBridge::start/, modes: ['cold-pool', 'warm-pool', 'warm-worker'] },
   'fetch-then-process': { rust: /unbounded_send/, modes: ['sequential', 'fetch-then-process', 'pipelined'] },
   streaming: { rust: /next_chunk/, modes: ['streamed', 'buffered'] },
