@@ -6,7 +6,7 @@
 use crate::io::IoMode;
 use crate::modes::Mode;
 use crate::pipeline::PipelineMode;
-use crate::report::stats::Summary;
+use crate::report::stats::{FROZEN_FRAME_MS, Summary};
 use crate::report::{ExperimentKind, ExperimentReport, ModeReport, ReportMode, StreamMode};
 
 mod code {
@@ -55,11 +55,11 @@ pub enum Plan {
         /// Measured repeats per mode.
         repeats: u32,
     },
-    /// The pool-start preset; `small` picks the small chunked job (start-up against work), otherwise the
-    /// calibrated primes job (start-up against a job of about 0.7 s).
+    /// The pool-start preset on its small chunked job (start-up against work), with a pool of every reported
+    /// core, or of one thread (one worker started from nothing against one reused).
     PoolStart {
-        /// Small work or the calibrated job.
-        small: bool,
+        /// One thread rather than every reported core.
+        one_thread: bool,
     },
     /// The pipeline preset with its defaults.
     Pipeline,
@@ -156,15 +156,15 @@ impl Lesson {
                  and answers only at the end."
             }
             Lesson::StartCost => {
-                "Starting workers is not free: fork copies the parent at once, spawn starts a fresh interpreter and \
-                 imports everything again. Python 3.14 made forkserver the default start method on Linux; spawn \
+                "Starting workers is not free: fork starts the child as a copy-on-write copy of the parent, which is \
+                 quick; spawn starts a fresh interpreter that imports everything again. Python 3.14 made forkserver the default start method on Linux; spawn \
                  is the default on macOS and Windows. A Web Worker is always a spawn — a new thread that loads and \
                  instantiates the module — so reuse it."
             }
             Lesson::Choosing => {
                 "Waiting on I/O: run the waits concurrently. CPU-bound: a pool of workers, off the UI thread. \
                  Mixed: feed the pool as responses arrive. Large data: stream it. The table below is filled with \
-                 your own measurements from this tab."
+                 your own measurements from this browser tab."
             }
         }
     }
@@ -219,8 +219,8 @@ impl Lesson {
                 modes: vec![Mode::Main, Mode::MainPool, Mode::Worker, Mode::Pool],
                 repeats: 3,
             },
-            Lesson::ProcessPool => Plan::PoolStart { small: true },
-            Lesson::StartCost => Plan::PoolStart { small: false },
+            Lesson::ProcessPool => Plan::PoolStart { one_thread: false },
+            Lesson::StartCost => Plan::PoolStart { one_thread: true },
             Lesson::FetchThenProcess => Plan::Pipeline,
             Lesson::Streaming => Plan::Stream,
             Lesson::Choosing => Plan::Choosing,
@@ -296,36 +296,42 @@ if __name__ == "__main__":
 const PY_PROCESS_POOL: &str = r#"import time
 from concurrent.futures import ProcessPoolExecutor
 
-def chunk_sum(chunk):
-    return sum(x * x for x in chunk)
+def chunk_cost(item):                     # item j costs more than item j - 1
+    return sum(i * 3 for i in range(item * 100_000))
 
 if __name__ == "__main__":
-    chunks = [range(i, i + 50_000) for i in range(0, 200_000, 50_000)]
+    chunks = [range(c * 4, c * 4 + 4) for c in range(4)]   # 4 chunks of 4 items
 
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=2) as pool:    # started for this job
-        total = sum(pool.map(chunk_sum, chunks))
-    print(f"cold pool: {time.perf_counter() - start:.3f} s")
+    with ProcessPoolExecutor(max_workers=2) as pool:       # started for this job
+        total = sum(sum(pool.map(chunk_cost, chunk)) for chunk in chunks)
+    print(f"pool started for the job: {time.perf_counter() - start:.3f} s")
 
     start = time.perf_counter()
-    total = sum(map(chunk_sum, chunks))                 # no pool at all
-    print(f"one process: {time.perf_counter() - start:.3f} s")
+    total = sum(chunk_cost(item) for chunk in chunks for item in chunk)
+    print(f"one process already running: {time.perf_counter() - start:.3f} s")
 "#;
 
-const PY_FETCH_THEN_PROCESS: &str = r#"from concurrent.futures import ThreadPoolExecutor
-import httpx
+const PY_FETCH_THEN_PROCESS: &str = r#"import asyncio
+from concurrent.futures import ProcessPoolExecutor
 
-def fetch_and_process(url):
-    body = httpx.get(url).content     # waits on the network
-    return process(body)              # then CPU work on this response
+async def fetch_then_process(client, urls, pool, k=2):
+    limit = asyncio.Semaphore(k)                  # at most k fetches in flight
+    async def fetch(url):
+        async with limit:
+            return (await client.get(url)).content
+    bodies = await asyncio.gather(*map(fetch, urls))   # every fetch first...
+    loop = asyncio.get_running_loop()
+    return [await loop.run_in_executor(pool, process, b) for b in bodies]   # ...then the work
 
-# fetch everything first, then process:
-bodies = [httpx.get(url).content for url in urls]
-results = [process(body) for body in bodies]
-
-# or a thread pool per response: each is processed as soon as it is in
-with ThreadPoolExecutor(max_workers=2) as pool:
-    results = list(pool.map(fetch_and_process, urls))
+async def pipelined(client, urls, pool, k=2):
+    limit = asyncio.Semaphore(k)
+    loop = asyncio.get_running_loop()
+    async def one(url):
+        async with limit:
+            body = (await client.get(url)).content
+        return await loop.run_in_executor(pool, process, body)   # handed over on arrival
+    return await asyncio.gather(*map(one, urls))
 "#;
 
 const PY_STREAMING: &str = r#"async def batches(client, url, size=1 << 20):
@@ -393,6 +399,11 @@ fn difference_basis(a: (Summary, usize), b: (Summary, usize)) -> Result<String, 
     }
 }
 
+/// Whether every request of `mode` succeeded (an I/O mode's result reads `3 ok / 0 failed`).
+fn all_ok(report: &ExperimentReport, mode: ReportMode) -> bool {
+    find(report, mode).is_some_and(|mode| mode.result.ends_with("/ 0 failed"))
+}
+
 fn runs(count: usize) -> String {
     if count == 1 {
         "one run".to_owned()
@@ -404,7 +415,12 @@ fn runs(count: usize) -> String {
 /// The measured answer to the lesson's claim from `report` (a run of [`Lesson::plan`]): sentences with the
 /// numbers, or `None` when the report does not hold what the lesson needs.
 pub fn measured_answer(lesson: Lesson, report: &ExperimentReport) -> Option<Vec<String>> {
-    let io = |mode| summary_of(report, ReportMode::Io(mode));
+    // A request that failed or timed out measured its failure, not the endpoint: no answer from it.
+    let io = |mode| {
+        all_ok(report, ReportMode::Io(mode))
+            .then(|| summary_of(report, ReportMode::Io(mode)))
+            .flatten()
+    };
     match lesson {
         Lesson::OneRequest => {
             let (one, count) = io(IoMode::Single)?;
@@ -464,13 +480,15 @@ fn cpu_answer(report: &ExperimentReport) -> Option<Vec<String>> {
     let worker = summary_of(report, ReportMode::Cpu(Mode::Worker))?;
     let pool = summary_of(report, ReportMode::Cpu(Mode::Pool))?;
     let threads = find(report, ReportMode::Cpu(Mode::Pool)).and_then(ModeReport::threads_used)?;
+    // The ideal is the pool's size (the chart's ideal line), whatever number of threads the job got to use.
+    let ideal = report.ideal_speedup.max(1.0);
     let mut sentences = Vec::new();
     let speedup = worker.0.median / pool.0.median;
     sentences.push(match difference_basis(pool, worker) {
         Ok(basis) if pool.0.median < worker.0.median => format!(
-            "The lesson says the speed doubles with two; here the pool ran {speedup:.2}× as fast as one worker with \
-             {threads} threads, {:.0} % of the ideal {threads}× ({basis}).",
-            100.0 * speedup / f64::from(threads.max(1))
+            "The lesson says the speed doubles with two; here the pool ran {speedup:.2}× as fast as one worker, \
+             using {threads} threads of a pool of {ideal:.0}: {:.0} % of the ideal {ideal:.0}× ({basis}).",
+            100.0 * speedup / ideal
         ),
         Ok(basis) => format!(
             "The lesson says the speed doubles with two; here the pool was slower than one worker: {:.0} vs {:.0} ms \
@@ -486,10 +504,16 @@ fn cpu_answer(report: &ExperimentReport) -> Option<Vec<String>> {
     let main_freeze = find(report, ReportMode::Cpu(Mode::Main)).and_then(ModeReport::worst_freeze);
     let worker_freeze = find(report, ReportMode::Cpu(Mode::Worker)).and_then(ModeReport::worst_freeze);
     if let (Some(main), Some(worker)) = (main_freeze, worker_freeze) {
+        let froze = main.max_frame_gap_ms > FROZEN_FRAME_MS;
         sentences.push(format!(
-            "On the UI thread the page froze: its longest frame gap was {:.0} ms, against {:.0} ms while one worker \
-             ran the same job.",
-            main.max_frame_gap_ms, worker.max_frame_gap_ms
+            "{}: its longest frame gap was {:.0} ms, against {:.0} ms while one worker ran the same job.",
+            if froze {
+                "On the UI thread the page froze"
+            } else {
+                "On the UI thread this job was too short to freeze the page visibly"
+            },
+            main.max_frame_gap_ms,
+            worker.max_frame_gap_ms
         ));
     }
     // What Python cannot show: rayon driven from the UI thread is parallel, and the page still cannot paint.
@@ -497,7 +521,9 @@ fn cpu_answer(report: &ExperimentReport) -> Option<Vec<String>> {
     if let (Some(threads), Some(freeze)) = (
         main_pool.and_then(ModeReport::threads_used),
         main_pool.and_then(ModeReport::worst_freeze),
-    ) {
+    ) && threads >= 2
+        && freeze.max_frame_gap_ms > FROZEN_FRAME_MS
+    {
         sentences.push(format!(
             "Rayon driven from the UI thread used {threads} threads, yet the page's longest frame gap was {:.0} ms: \
              parallel, and still frozen.",
@@ -512,30 +538,30 @@ fn pool_start_answer(lesson: Lesson, report: &ExperimentReport) -> Option<Vec<St
     let warm = summary_of(report, ReportMode::WarmPool)?;
     let worker = summary_of(report, ReportMode::WarmWorker)?;
     let mut sentences = vec![format!(
-        "Here: a pool started for the job took {:.1} ms, the warm pool {:.1} ms and one warm worker {:.1} ms \
+        "Here: started for the job {:.1} ms, on the reused pool {:.1} ms, on one reused worker {:.1} ms \
          (medians of {}, {} and {} runs).",
         cold.0.median, warm.0.median, worker.0.median, cold.1, warm.1, worker.1
     )];
-    let start_up = cold.0.median - warm.0.median;
-    match difference_basis(cold, warm) {
-        Ok(_) if start_up > 0.0 && lesson == Lesson::ProcessPool => {
-            let slower = difference_basis(cold, worker).is_ok() && cold.0.median > worker.0.median;
-            sentences.push(format!(
-                "Starting the pool cost about {start_up:.1} ms, {:.1}× the warm pool's whole job{}",
-                start_up / warm.0.median.max(f64::EPSILON),
-                if slower {
-                    ": for work this small, one warm worker beats a pool started for it."
-                } else {
-                    "."
-                }
-            ));
-        }
-        Ok(_) if start_up > 0.0 => sentences.push(format!(
-            "Starting from nothing cost about {start_up:.1} ms per job — every Web Worker is a spawn; reuse them."
-        )),
-        Ok(_) => {}
-        Err(why) => sentences.push(format!("Cold against warm pool: {why}.")),
-    }
+    // Against one reused worker: the lesson's claim for a pool, and like for like when the fresh start is one
+    // worker too.
+    let (other, words) = (worker, "one reused worker");
+    let started = if lesson == Lesson::StartCost {
+        "starting a worker from nothing"
+    } else {
+        "starting a pool from nothing"
+    };
+    sentences.push(match difference_basis(cold, other) {
+        Ok(basis) if cold.0.median > other.0.median => format!(
+            "For work this small, {started} was slower than {words}: {:.1} vs {:.1} ms ({basis}).",
+            cold.0.median, other.0.median
+        ),
+        Ok(basis) => format!(
+            "Even counting its start, {started} beat {words}: {:.1} vs {:.1} ms ({basis}).",
+            cold.0.median, other.0.median
+        ),
+        Err(why) => format!("{started} against {words}: {why}."),
+    });
+    // The preset's own measurement of the start-up alone, phase by phase.
     sentences.extend(report.notes.first().cloned());
     Some(sentences)
 }
@@ -680,7 +706,7 @@ mod tests {
         ModeReport {
             mode,
             repeats: walls.iter().map(|&wall| repeat(wall)).collect(),
-            result: String::new(),
+            result: "1 ok / 0 failed".to_owned(),
             error: None,
             notes: Vec::new(),
         }
@@ -764,7 +790,9 @@ mod tests {
         );
         let answer = measured_answer(Lesson::CpuPool, &separated).unwrap();
         assert!(
-            answer[0].contains("1.97× as fast as one worker with 1 threads"),
+            answer[0].contains(
+                "1.97× as fast as one worker, using 1 threads of a pool of 2: 99 % of the ideal 2×"
+            ),
             "{answer:?}"
         );
         assert_eq!(answer.len(), 1, "no freeze reading, no freeze sentence");
@@ -781,8 +809,19 @@ mod tests {
     }
 
     #[test]
-    fn the_process_pool_answer_says_start_up_beats_small_work_only_when_measured_so() {
-        let report = report(
+    fn the_pool_start_answers_compare_by_the_noise_rule() {
+        let overlapping = report(
+            ExperimentKind::PoolStart,
+            vec![
+                mode(ReportMode::ColdPool, &[40.0, 42.0, 44.0]),
+                mode(ReportMode::WarmPool, &[2.0, 2.5, 3.0]),
+                mode(ReportMode::WarmWorker, &[3.0, 3.5, 42.5]),
+            ],
+        );
+        let process = measured_answer(Lesson::ProcessPool, &overlapping).unwrap();
+        // Cold against the warm worker: the ranges overlap (3.0–42.5 vs 40–44), so no call is made.
+        assert!(process[1].contains("within noise"), "{process:?}");
+        let separated = report(
             ExperimentKind::PoolStart,
             vec![
                 mode(ReportMode::ColdPool, &[40.0, 42.0, 44.0]),
@@ -790,15 +829,20 @@ mod tests {
                 mode(ReportMode::WarmWorker, &[3.0, 3.5, 4.0]),
             ],
         );
-        let answer = measured_answer(Lesson::ProcessPool, &report).unwrap();
+        let start = measured_answer(Lesson::StartCost, &separated).unwrap();
         assert!(
-            answer[1].contains("Starting the pool cost about 39.5 ms"),
-            "{answer:?}"
+            start[1]
+                .contains("starting a worker from nothing was slower than one reused worker: 42.0 vs 3.5 ms"),
+            "{start:?}"
         );
-        assert!(
-            answer[1].contains("one warm worker beats a pool started for it"),
-            "{answer:?}"
-        );
+    }
+
+    #[test]
+    fn an_io_answer_needs_every_request_to_have_succeeded() {
+        let mut single = mode(ReportMode::Io(IoMode::Single), &[10_000.0]);
+        single.result = "0 ok / 1 failed".to_owned();
+        let report = report(ExperimentKind::Io, vec![single]);
+        assert_eq!(measured_answer(Lesson::OneRequest, &report), None);
     }
 
     #[test]

@@ -57,6 +57,13 @@ pub fn App() -> impl IntoView {
                     }
                 })}
             <EnvPanel/>
+            <p class="heartbeat-row" aria-hidden="true">
+                "UI thread heartbeat "
+                <span class="heartbeat-track">
+                    <span class="heartbeat" id=crate::page::measure::freeze::HEARTBEAT_ID></span>
+                </span>
+                <span class="hint">" — it stops whenever the UI thread is busy"</span>
+            </p>
             <Nav/>
             <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>

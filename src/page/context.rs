@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::kernels::cost::Calibration;
+use crate::lessons::Lesson;
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
 use crate::report::{ExperimentKind, ExperimentReport};
 use crate::settings::{Preset, Tab};
@@ -163,6 +164,33 @@ pub struct Lab {
     pub tab: RwSignal<Tab>,
     /// The preset whose panel the presets tab shows.
     pub preset: RwSignal<Option<Preset>>,
+    /// The lesson the lessons tab shows.
+    pub lesson: RwSignal<Lesson>,
+    /// The report id of every run a lesson started, with its lesson: those runs belong to the lesson's page,
+    /// not to the experiment or preset panel of the same kind.
+    pub lesson_runs: RwSignal<Vec<(u32, Lesson)>>,
+}
+
+/// Records `query` in the address as a new history entry, keeping the parameters that are about the page rather
+/// than an experiment (`debug`, `coi`). Without a history (sandboxed frames) only the address stays behind.
+pub fn push_address(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let kept: Vec<String> = crate::settings::query_pairs(&search)
+        .into_iter()
+        .filter(|(key, _)| key == "debug" || key == "coi")
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    let mut address = format!("?{query}");
+    for pair in kept {
+        address.push('&');
+        address.push_str(&pair);
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
 }
 
 /// The tab whose controls make reports of `kind`.
@@ -204,7 +232,15 @@ impl Lab {
             calibration: RwSignal::new(None),
             tab: RwSignal::new(Tab::default()),
             preset: RwSignal::new(None),
+            lesson: RwSignal::new(Lesson::OneRequest),
+            lesson_runs: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// The lesson that started history entry `id`, if a lesson did (tracked).
+    pub fn lesson_of(&self, id: u32) -> Option<Lesson> {
+        self.lesson_runs
+            .with(|runs| runs.iter().find(|(run, _)| *run == id).map(|(_, lesson)| *lesson))
     }
 
     /// Shows history entry `id` where its controls are: its tab (and, for a preset, its panel).
@@ -218,6 +254,11 @@ impl Lab {
             return;
         };
         self.shown.set(Some(id));
+        if let Some(lesson) = self.lesson_of(id) {
+            self.lesson.set(lesson);
+            self.switch_tab(Tab::Lessons);
+            return;
+        }
         if let Some(preset) = Preset::ALL.into_iter().find(|&preset| preset.kind() == kind) {
             self.preset.set(Some(preset));
         }
@@ -231,16 +272,11 @@ impl Lab {
             return;
         }
         self.tab.set(tab);
-        if let Some(window) = web_sys::window()
-            && let Ok(history) = window.history()
-        {
-            // Without a history (sandboxed frames) the tab still switches; only the address stays behind.
-            let _ = history.push_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&format!("?tab={}", tab.id())),
-            );
-        }
+        let query = match tab {
+            Tab::Lessons => format!("lesson={}", self.lesson.get_untracked().id()),
+            _ => format!("tab={}", tab.id()),
+        };
+        push_address(&query);
     }
 
     /// The id the next experiment gets.
@@ -383,16 +419,14 @@ impl RunState {
         if self.is_running(kind) {
             return self.live.get();
         }
-        // The run picked in the history when it is of this kind, otherwise the latest of this kind.
+        // The run picked in the history when it is of this kind, otherwise the latest of this kind; a lesson's
+        // runs stay on the lesson's page.
         let picked = lab.shown.get();
+        let own = |report: &&ExperimentReport| report.kind == kind && lab.lesson_of(report.id).is_none();
         lab.history.with(|history| {
             picked
-                .and_then(|id| {
-                    history
-                        .iter()
-                        .find(|report| report.id == id && report.kind == kind)
-                })
-                .or_else(|| history.iter().rev().find(|report| report.kind == kind))
+                .and_then(|id| history.iter().filter(own).find(|report| report.id == id))
+                .or_else(|| history.iter().rev().find(own))
                 .cloned()
         })
     }

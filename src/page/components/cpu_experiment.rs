@@ -13,7 +13,6 @@ use crate::page::components::results_table::ResultsTable;
 use crate::page::context::{Lab, PoolState};
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::main_pool;
-use crate::page::measure::freeze;
 use crate::report::{ExperimentKind, ModeReport};
 use crate::settings::{self, CpuSettings, MAX_REPEATS, Tab};
 
@@ -259,13 +258,6 @@ pub fn CpuExperiment(
                         })
                 }}
             </form>
-            <p class="heartbeat-row" aria-hidden="true">
-                "UI thread heartbeat "
-                <span class="heartbeat-track">
-                    <span class="heartbeat" id=freeze::HEARTBEAT_ID></span>
-                </span>
-                <span class="hint">" — it stops whenever the UI thread is busy"</span>
-            </p>
             {move || {
                 (lab.tab.get() == Tab::Cpu)
                     .then(|| view! { <ResultsTable report=current/> })

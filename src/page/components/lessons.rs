@@ -2,8 +2,6 @@
 //! Python pattern, the Rust that runs, a Run with the lesson's settings, the measured answer beside the claim,
 //! and the run's results and findings under it. The lessons themselves are pure data in [`crate::lessons`].
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,7 +12,7 @@ use crate::page::components::findings::Findings;
 use crate::page::components::io_experiment::{IoSummaryTable, RequestTable};
 use crate::page::components::presets::autorun_once;
 use crate::page::components::results_table::ResultsTable;
-use crate::page::context::{Lab, PoolState};
+use crate::page::context::{Lab, PoolState, push_address};
 use crate::page::experiments::cpu::run_cpu;
 use crate::page::experiments::io::{IoPlan, run_io};
 use crate::page::presets::pipeline::{Plan as PipelinePlan, run_pipeline_preset};
@@ -116,14 +114,14 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
             };
             spawn_local(run_cpu(run, settings, ideal, |_| {}));
         }
-        Plan::PoolStart { small } => {
-            let spec = if small {
-                LESSON_SPEC
-            } else {
-                calibrated_primes(lab)
+        Plan::PoolStart { one_thread } => {
+            // The reused pool is the page's own: the fresh one gets as many threads, unless the lesson asks for one.
+            let threads = match lab.pool.get_untracked() {
+                _ if one_thread => 1,
+                PoolState::Ready(info) => info.threads,
+                _ => lab.environment.hardware_concurrency.max(1),
             };
-            let threads = lab.environment.hardware_concurrency.max(1);
-            spawn_local(run_pool_start(run, spec, threads, 3, live.cold));
+            spawn_local(run_pool_start(run, LESSON_SPEC, threads, 3, live.cold));
         }
         Plan::Pipeline | Plan::Stream => {
             let Some(bridge) = lab.bridge.get_value() else {
@@ -158,7 +156,7 @@ fn answer_view(lesson: Lesson, report: Option<ExperimentReport>, running: bool) 
         (None, false) => vec!["Not measured yet: press Run to measure the claim on this machine.".to_owned()],
     };
     view! {
-        <div class="measured" data-testid="lesson-measured" data-measured=measured.to_string() role="status">
+        <div class="measured" data-testid="lesson-measured" data-measured=measured.to_string()>
             <h4>"Measured here"</h4>
             {text.into_iter().map(|sentence| view! { <p>{sentence}</p> }).collect_view()}
         </div>
@@ -173,13 +171,13 @@ fn choosing_view(lab: Lab) -> impl IntoView {
             let measured = rows.iter().any(|row| row.measured.is_some());
             view! {
                 <div class="measured" data-testid="lesson-measured" data-measured=measured.to_string()>
-                    <h4>"Your numbers, from this tab's history"</h4>
+                    <h4>"Your numbers, from the history of this browser tab"</h4>
                     <table class="choices" data-testid="choices">
                         <thead>
                             <tr>
                                 <th>"situation"</th>
                                 <th>"use"</th>
-                                <th>"measured in this tab"</th>
+                                <th>"measured in this browser tab"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -218,9 +216,10 @@ pub fn LessonsPanel(
     autorun: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let lesson = RwSignal::new(initial.unwrap_or(Lesson::OneRequest));
-    // The first report id of each lesson's latest run: the lesson shows only its own runs.
-    let floors = RwSignal::new(HashMap::<Lesson, u32>::new());
+    let lesson = lab.lesson;
+    lesson.set(initial.unwrap_or(Lesson::OneRequest));
+    // The lesson whose run is in progress, if a lesson's run is.
+    let active = RwSignal::new(None::<Lesson>);
     let refused = RwSignal::new(None::<String>);
     let live = Live {
         records: RwSignal::new(Vec::new()),
@@ -232,35 +231,45 @@ pub fn LessonsPanel(
         io_owner: RwSignal::new(None),
     };
     let kind = move || lesson.get().kind();
-    let running = move || kind().is_some_and(|kind| lab.runs.is_lesson_running(kind));
+    // This lesson's run is the one in progress (another lesson of the same kind is not this one).
+    let running = move || {
+        kind().is_some_and(|kind| lab.runs.is_lesson_running(kind)) && active.get() == Some(lesson.get())
+    };
+    // The lesson's own latest run: the report whose id its Run began with, never another run of the same kind.
     let report = Signal::derive(move || {
-        let lesson = lesson.get();
-        let kind = lesson.kind()?;
-        let floor = floors.with(|floors| floors.get(&lesson).copied())?;
-        if lab.runs.is_lesson_running(kind) {
-            return lab.runs.live.get().filter(|report| report.id >= floor);
-        }
-        lab.history.with(|history| {
-            history
-                .iter()
+        let current = lesson.get();
+        let id = lab.lesson_runs.with(|runs| {
+            runs.iter()
                 .rev()
-                .find(|report| report.kind == kind && report.id >= floor)
-                .cloned()
-        })
+                .find(|(_, lesson)| *lesson == current)
+                .map(|(id, _)| *id)
+        })?;
+        if running() {
+            return lab.runs.live.get().filter(|report| report.id == id);
+        }
+        lab.history
+            .with(|history| history.iter().find(|report| report.id == id).cloned())
     });
     let blocked = move || -> Option<String> {
         let kind = kind()?;
+        if let Some(other) = active.get().filter(|other| *other != lesson.get())
+            && lab.runs.is_lesson_running(other.kind()?)
+        {
+            return Some(format!(
+                "the lesson “{}” is running: one run at a time — wait for it or press its Stop",
+                other.title()
+            ));
+        }
         missing(lab, lesson.get()).or_else(|| lab.runs.lesson_busy_reason(kind))
     };
     let run = move || {
         let chosen = lesson.get_untracked();
-        let floor = lab.next_report_id();
+        let id = lab.next_report_id();
         match start(lab, chosen, live) {
             Ok(()) => {
                 refused.set(None);
-                floors.update(|floors| {
-                    floors.insert(chosen, floor);
-                });
+                active.set(Some(chosen));
+                lab.lesson_runs.update(|runs| runs.push((id, chosen)));
             }
             Err(reason) => refused.set(Some(reason)),
         }
@@ -274,16 +283,8 @@ pub fn LessonsPanel(
         if let Some(picked) = Lesson::from_id(&id) {
             lesson.set(picked);
             refused.set(None);
-            if let Some(window) = web_sys::window()
-                && let Ok(history) = window.history()
-            {
-                // The address names the lesson, so it can be shared; without a history only the address lags.
-                let _ = history.push_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&format!("?lesson={}", picked.id())),
-                );
-            }
+            // The address names the lesson, so it can be shared and Back returns to the one before.
+            push_address(&format!("lesson={}", picked.id()));
         }
     };
     let on_screen = move || lab.tab.get() == Tab::Lessons;
@@ -368,7 +369,7 @@ pub fn LessonsPanel(
                             }}
                         </p>
                     </form>
-                    {move || answer_view(current, report.get(), running())}
+                    <div role="status" aria-live="polite">{move || answer_view(current, report.get(), running())}</div>
                     {move || {
                         on_screen()
                             .then(|| {

@@ -1,6 +1,6 @@
 //! The tabs: Lessons, the CPU experiment, the I/O lab and the presets, one shown at a time. Each is a real link
 //! (`?tab=<id>`), so it can be opened in a new tab; a plain click switches in place and adds a history entry,
-//! and Back and Forward switch back.
+//! and Back and Forward switch back (to the lesson, too, on the lessons tab).
 
 use leptos::prelude::*;
 
@@ -16,8 +16,11 @@ pub fn Nav() -> impl IntoView {
         let search = web_sys::window()
             .and_then(|window| window.location().search().ok())
             .unwrap_or_default();
-        lab.tab
-            .set(settings::from_query(settings::query_pairs(&search)).tab);
+        let parsed = settings::from_query(settings::query_pairs(&search));
+        if let Some(lesson) = parsed.lesson {
+            lab.lesson.set(lesson);
+        }
+        lab.tab.set(parsed.tab);
     });
     on_cleanup(move || listener.remove());
     view! {
