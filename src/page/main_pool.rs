@@ -13,7 +13,11 @@ use std::cell::RefCell;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 
 #[cfg(target_feature = "atomics")]
-use crate::timing::now_ms;
+use crate::timing::{now_ms, sleep_ms};
+
+/// How long the page waits for its pool's threads to start before it gives up (a worker that cannot be created
+/// — refused by a Content-Security-Policy, say — leaves `initThreadPool`'s promise pending for ever).
+pub const START_TIMEOUT_MS: u32 = 15_000;
 
 /// How the page's pool started, on the shared clock.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -126,11 +130,24 @@ pub fn ready() -> Result<MainPoolStart, MainPoolError> {
 
 #[cfg(target_feature = "atomics")]
 async fn start(threads: u32) -> Result<MainPoolStart, MainPoolError> {
+    use futures::future::{Either, select};
+    use std::pin::pin;
+
     let requested_ms = now_ms();
     let count = usize::try_from(threads).unwrap_or(1);
-    wasm_bindgen_futures::JsFuture::from(wasm_bindgen_rayon::init_thread_pool(count))
-        .await
-        .map_err(|error| MainPoolError::StartFailed(crate::page::bridge::describe(&error)))?;
+    let started = wasm_bindgen_futures::JsFuture::from(wasm_bindgen_rayon::init_thread_pool(count));
+    match select(pin!(started), pin!(sleep_ms(START_TIMEOUT_MS))).await {
+        Either::Left((Ok(_), _)) => {}
+        Either::Left((Err(error), _)) => {
+            return Err(MainPoolError::StartFailed(crate::page::bridge::describe(&error)));
+        }
+        Either::Right(_) => {
+            return Err(MainPoolError::StartFailed(format!(
+                "its {threads} threads did not start within {} s",
+                START_TIMEOUT_MS / 1_000
+            )));
+        }
+    }
     Ok(MainPoolStart {
         threads: u32::try_from(rayon::current_num_threads()).unwrap_or(u32::MAX),
         requested_ms,

@@ -377,9 +377,11 @@ fn main_pool_sentence(main_pool: &ModeReport, main: Option<&ModeReport>) -> Opti
         "main-pool used {threads} thread{}",
         if threads == 1 { "" } else { "s" }
     );
+    let mut slower = false;
     if let Some(main) = main.and_then(Measured::of) {
         let (pool_ms, main_ms) = (measured.median(), main.median());
         let comparison = compare(&measured, &main);
+        slower = comparison.call == Call::Slower;
         sentence.push_str(&match comparison.call {
             Call::Faster if pool_ms > 0.0 => format!(
                 " and was {:.2}× faster than main ({})",
@@ -403,8 +405,9 @@ fn main_pool_sentence(main_pool: &ModeReport, main: Option<&ModeReport>) -> Opti
     match main_pool.worst_freeze() {
         Some(freeze) if freeze.max_frame_gap_ms > stats::FROZEN_FRAME_MS => {
             let like_main = if main_froze { " like main" } else { "" };
-            // "Yet": parallel work that still froze the page is the surprise; on one thread it is no surprise.
-            let joiner = if threads >= 2 { "yet" } else { "and" };
+            // "Yet": parallel work that still froze the page is the surprise; on one thread, or after "slower than
+            // main", it is no contrast.
+            let joiner = if threads >= 2 && !slower { "yet" } else { "and" };
             sentence.push_str(&format!(
                 ", {joiner} it froze the page for {:.0} ms (longest frame gap {:.0} ms){like_main}",
                 freeze.frozen_ms, freeze.max_frame_gap_ms
@@ -1139,6 +1142,21 @@ mod tests {
         let sentence = main_pool_sentence_of(&report).unwrap();
         assert!(
             sentence.contains("froze the page for 105 ms") && !sentence.contains("like main"),
+            "{sentence}"
+        );
+
+        // Slower than main (a loaded machine, or tasks too small): said, and the freeze joined without a "yet".
+        let report = cpu(vec![
+            mode("main", &[200.0, 210.0], 200.0, &[Lane::Main]),
+            mode("main-pool", &[300.0, 310.0], 300.0, PAGE_POOL),
+        ]);
+        let sentence = main_pool_sentence_of(&report).unwrap();
+        assert!(
+            sentence.starts_with(
+                "main-pool used 2 threads and was slower than main: 305.0 vs 205.0 ms (medians of 2 repeats each), \
+                 and it froze the page for 300 ms (longest frame gap 300 ms) like main: rayon on the UI thread is \
+                 parallel"
+            ),
             "{sentence}"
         );
 

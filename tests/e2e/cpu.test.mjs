@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import {
   assertFreezeMeasured,
   assertOnlyRun,
+  openBrowser,
   poolState,
   resultRows,
   runControls,
   showTab,
+  serveStatic,
   timelineSpans,
   useLab,
   waitUntilIdle,
@@ -329,4 +331,108 @@ test('the default Run teaches the lesson: a calibrated size, and the pool beats 
     assert.ok(runs.some((run) => run.pool <= 0.8 * run.worker), `pool vs worker: ${JSON.stringify(runs)}`);
   }
   lab.browser.assertNoPageErrors();
+});
+
+test('main-pool: rayon called from the UI thread uses several threads, gives main\'s answer and still freezes the page', async (t) => {
+  const { page } = lab.browser;
+  // 382 sieve segments: enough tasks for every thread of the page's pool to take some, and a run long enough to
+  // hold the UI thread past a frame or more (the verdict's freeze clause is checked either way, from the row).
+  await page.goto(`${lab.server.url}/?kernel=primes&n=200000000&modes=main,main-pool,pool&r=2&autorun=1`);
+  const { threads } = await poolState(page);
+  const rows = await resultRows(page, 3, 120_000);
+  assert.deepEqual(rows.map((row) => row.mode), ['main', 'main-pool', 'pool']);
+  const [main, mainPool, pool] = rows;
+  t.diagnostic(
+    rows
+      .map((row) => `${row.mode}: median ${Number(row.medianMs).toFixed(0)} ms (${Number(row.minMs).toFixed(0)}–${Number(row.maxMs).toFixed(0)}), ` +
+        `${row.threadsUsed} threads, longest frame gap ${Number(row.frameGapMs).toFixed(0)} ms, frozen ${Number(row.frozenMs).toFixed(0)} ms`)
+      .join('; '),
+  );
+  for (const row of rows) {
+    assert.equal(row.error, undefined, `${row.mode} ran`);
+    assert.equal(row.result, '11078937', `primes below 200 000 000 in ${row.mode} mode`);
+    assert.equal(row.repeats, '2');
+    assertFreezeMeasured(row);
+  }
+  assert.equal(mainPool.result, main.result, 'main-pool gives main\'s answer');
+  const used = Number(mainPool.threadsUsed);
+  assert.ok(used >= 1 && used <= threads, `main-pool used ${mainPool.threadsUsed} of the page pool's ${threads} threads`);
+  if (threads >= 2) assert.ok(used >= 2, `main-pool is parallel: ${used} threads on a ${threads}-thread machine`);
+  assert.ok(Number(pool.threadsUsed) >= Math.min(2, threads), `pool used ${pool.threadsUsed}`);
+  // The UI thread waited inside the kernel for the whole job, so it could not draw a frame for (about) as long.
+  assert.ok(Number(mainPool.frameGapMs) >= 0.5 * Number(mainPool.minMs), `main-pool gap ${mainPool.frameGapMs} vs ${mainPool.minMs} ms`);
+
+  // The timeline: the page's pool threads on lanes of their own, apart from the compute worker's pool threads,
+  // and the UI thread held in the kernel meanwhile.
+  await page.getByTestId('timeline').waitFor();
+  const spans = await timelineSpans(page);
+  const tasks = spans.filter(isTask);
+  const pagePoolTasks = tasks.filter((span) => /^main-pool-\d+$/.test(span.lane));
+  assert.equal(pagePoolTasks.length, 382, 'main-pool: one span per sieve segment, all on the page pool\'s lanes');
+  const pagePoolLanes = new Set(pagePoolTasks.map((span) => span.lane));
+  assert.ok(pagePoolLanes.size >= 1 && pagePoolLanes.size <= used, `lanes ${[...pagePoolLanes]} vs ${used} threads used`);
+  assert.equal(tasks.filter((span) => span.lane.startsWith('pool-')).length, 382, 'pool: its tasks on the compute pool\'s lanes');
+  assert.equal(tasks.filter((span) => span.lane === 'main').length, 382, 'main: its tasks on the UI thread');
+  const held = spans.filter((span) => span.lane === 'main' && /spinning until the page's pool is done/.test(span.name));
+  assert.equal(held.length, 1, 'main-pool: the UI thread\'s wait is drawn');
+
+  // The verdict says what happened, from the row's own numbers.
+  const verdict = await page.getByTestId('verdict').textContent();
+  // main-pool's sentence runs from its name to the note on the pool's start, which comes after it.
+  const sentence = verdict.slice(verdict.indexOf('main-pool used'), verdict.indexOf('main-pool first started'));
+  t.diagnostic(`verdict on main-pool: ${sentence}`);
+  const plural = used === 1 ? '' : 's';
+  assert.match(sentence, new RegExp(`^main-pool used ${used} thread${plural}`), verdict);
+  if (Number(mainPool.frameGapMs) > 50) {
+    assert.match(sentence, new RegExp(`froze the page for ${Number(mainPool.frozenMs).toFixed(0)} ms`), verdict);
+    if (used >= 2) assert.match(sentence, /rayon on the UI thread is parallel/);
+  } else {
+    assert.match(sentence, /too short to freeze the page visibly/, verdict);
+  }
+  assert.doesNotMatch(verdict, /While main-pool ran/, 'main-pool\'s freeze is in its own sentence');
+  // The first main-pool run of the page started its pool, before the measured runs, and says so.
+  assert.match(verdict, /main-pool first started the page's own rayon pool: \d+ threads ready in \d+ ms/, verdict);
+
+  // A second Run on the same page reuses the pool: no start this time.
+  await page.getByTestId('mode-pool').uncheck();
+  await page.getByTestId('mode-main').uncheck();
+  const first = await page.getByTestId('verdict').getAttribute('data-report-id');
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(
+    (id) => document.querySelector('[data-testid="verdict"]')?.dataset.reportId !== id &&
+      !document.querySelector('[data-testid="run-button"]')?.textContent.includes('Running'),
+    first,
+    { timeout: 60_000 },
+  );
+  const again = await resultRows(page, 1);
+  assert.deepEqual(again.map((row) => [row.mode, row.result]), [['main-pool', '11078937']]);
+  assert.doesNotMatch(await page.getByTestId('verdict').textContent(), /first started the page's own rayon pool/);
+  lab.browser.assertNoPageErrors();
+});
+
+test('main-pool is refused with the reason in the single-threaded build (a page that is not cross-origin isolated)', async () => {
+  // A plain server with no headers and the isolation service worker off: the page runs the single-threaded build.
+  const plain = await serveStatic(undefined, {});
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.goto(`${plain.url}/?coi=0&kernel=primes&n=2000000&modes=main,main-pool`);
+    assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'false');
+    await poolState(page);
+    assert.equal(await page.getByTestId('mode-main-pool').isChecked(), true, 'the URL ticked main-pool');
+    assert.equal(await page.getByTestId('run-button').isDisabled(), true);
+    assert.match(
+      await page.getByTestId('form-message').textContent(),
+      /main-pool needs the threaded build: this page is not cross-origin isolated/,
+    );
+    // Without it, main runs.
+    await page.getByTestId('mode-main-pool').uncheck();
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 1);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933']]);
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+    await plain.close();
+  }
 });
