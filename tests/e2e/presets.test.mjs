@@ -100,7 +100,7 @@ test('pool start: the lesson\'s four chunks, cold runs break down their start-up
 
 test('sweep: a row and a point per thread count, oversubscription included, and an Amdahl fit only where the points allow one', async () => {
   const { page } = lab.browser;
-  await page.goto(`${lab.server.url}/`);
+  await page.goto(`${lab.server.url}/?tab=presets`);
   const { threads: cores } = await poolState(page);
   await page.getByTestId('preset-sweep').click();
   await page.getByTestId('preset-size').fill('5000000');
