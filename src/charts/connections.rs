@@ -104,7 +104,8 @@ pub struct ConnectionsLayout {
 /// Lays out `points` on a `width` × `height` chart: N on a log₂ axis through the Ns measured, wall time from 0
 /// to a little above the longest.
 pub fn layout_connections(points: &[ConnectionPoint], width: f64, height: f64) -> ConnectionsLayout {
-    let (left, right, bottom, top) = (56.0, width - 16.0, height - 30.0, 12.0);
+    // Room on the right for the last N's label, centred on its point.
+    let (left, right, bottom, top) = (56.0, width - 28.0, height - 30.0, 12.0);
     let mut counts: Vec<u32> = points.iter().map(|point| point.requests.max(1)).collect();
     counts.sort_unstable();
     counts.dedup();
@@ -273,9 +274,9 @@ mod tests {
         assert_eq!(ns, [3, 6, 12, 24]);
         // Doubling N is one step: the four Ns are evenly spaced from edge to edge.
         assert_eq!(xs[0], 56.0);
-        assert!((xs[3] - 584.0).abs() < 1e-9);
+        assert!((xs[3] - 572.0).abs() < 1e-9);
         for pair in xs.windows(2) {
-            assert!((pair[1] - pair[0] - 176.0).abs() < 1e-9, "{xs:?}");
+            assert!((pair[1] - pair[0] - 172.0).abs() < 1e-9, "{xs:?}");
         }
         // Time runs up from the bottom: 0 at the plot's bottom, the longest wall 10 % below the top.
         let (bottom, top) = layout.plot_y;
@@ -304,7 +305,7 @@ mod tests {
         assert_eq!(layout.lines.len(), 1);
         assert_eq!(layout.counts.len(), 1);
         assert!(
-            (layout.counts[0].0 - 320.0).abs() < 1e-9,
+            (layout.counts[0].0 - 314.0).abs() < 1e-9,
             "a lone N sits in the middle"
         );
         let empty = layout_connections(&[], 600.0, 260.0);

@@ -53,6 +53,7 @@ test('connections by URL: a row, a point and the requests of every N at both tar
     assert.equal(row.error, undefined, JSON.stringify(row));
     assert.ok(Number(row.wallMs) >= 290, `${row.mode}: every request is held 300 ms (${row.wallMs})`);
   }
+  assert.equal(await page.getByTestId('results-agree').count(), 0, 'rows count requests: nothing to agree on');
   const points = await page.$$eval('[data-testid="connections-point"]', (circles) => circles.map((circle) => ({ ...circle.dataset })));
   assert.deepEqual(points.map((point) => `${point.target}-${point.requests}`), ids, 'a point per (target, N), in run order');
   const table = await page.$$eval('[data-testid="connections-row"]', (trs) => trs.map((tr) => ({ ...tr.dataset })));

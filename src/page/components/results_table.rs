@@ -110,11 +110,15 @@ pub fn ResultsTable(
     report: Signal<Option<ExperimentReport>>,
 ) -> impl IntoView {
     // Whether the modes that computed something agree: said only when at least two did, and only where every
-    // mode computes the same thing (not the I/O lab, whose rows count requests, nor the hand-off's sizes).
+    // mode computes the same thing (not the I/O lab or the connections preset, whose rows count requests, nor the
+    // hand-off's sizes).
     let agreement = move || {
         report.with(|report| {
             let report = report.as_ref()?;
-            if matches!(report.kind, ExperimentKind::Io | ExperimentKind::Handoff) {
+            if matches!(
+                report.kind,
+                ExperimentKind::Io | ExperimentKind::Handoff | ExperimentKind::Connections
+            ) {
                 return None;
             }
             let results: Vec<&str> = report
