@@ -97,6 +97,7 @@ pub fn CpuExperiment(
             modes: modes.get(),
             repeats: repeats.get().ok()?,
             autorun: false,
+            threads: lab.permalink_threads(),
         })
     };
 

@@ -113,6 +113,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
                 modes,
                 repeats,
                 autorun: false,
+                threads: None,
             };
             spawn_local(run_cpu(run, settings, ideal, |_| {}));
         }
@@ -122,7 +123,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
             } else {
                 calibrated_primes(lab)
             };
-            let threads = lab.environment.hardware_concurrency.max(1);
+            let threads = lab.pool_threads.get_untracked();
             spawn_local(run_pool_start(run, spec, threads, 3, live.cold));
         }
         Plan::Pipeline | Plan::Stream => {
