@@ -5,6 +5,7 @@
 //! exists. Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is
 //! browser-only.
 
+pub mod capability;
 pub mod charts;
 pub mod heap;
 pub mod io;

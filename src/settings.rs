@@ -215,7 +215,28 @@ pub struct CpuSettings {
     pub repeats: u32,
     /// Whether to run as soon as the pool is ready.
     pub autorun: bool,
+    /// The pool size the permalink asks for (`threads=`); `None` leaves the browser's reported core count.
+    pub threads: Option<u32>,
 }
+
+/// The most pool threads `threads=` and the environment panel accept.
+pub const MAX_THREADS: u32 = 64;
+
+/// The pool size a permalink carries: `pool` when it differs from the core count the browser reports, else
+/// nothing (a link opened elsewhere then sizes the pool for that machine).
+pub fn threads_param(pool: u32, reported: u32) -> Option<u32> {
+    (pool != reported).then_some(pool)
+}
+
+/// The pool size a page starts with when nothing asks for another: the reported core count, within
+/// `1..=`[`MAX_THREADS`].
+pub fn default_threads(reported: u32) -> u32 {
+    reported.clamp(1, MAX_THREADS)
+}
+
+/// The largest body the streaming preset asks for, in MiB (its buffered mode holds all of it in the compute
+/// worker's memory: see [`crate::capability::MemoryBudget`]).
+pub const MAX_STREAM_MIB: u32 = 256;
 
 /// Measured repeats per mode by default.
 pub const DEFAULT_REPEATS: u32 = 3;
@@ -229,6 +250,7 @@ impl Default for CpuSettings {
             modes: Mode::DEFAULT.to_vec(),
             repeats: DEFAULT_REPEATS,
             autorun: false,
+            threads: None,
         }
     }
 }
@@ -252,6 +274,8 @@ pub struct ParsedSettings {
     pub preset: Option<Preset>,
     /// Whether to run that preset at once.
     pub preset_autorun: bool,
+    /// `threads=`: the pool size asked for (1–[`MAX_THREADS`]); `None` starts one thread per reported core.
+    pub threads: Option<u32>,
     /// `?debug=1`: show the fault injection panel (a trapping, a hanging and an exiting compute worker).
     pub debug: bool,
     /// Whether the URL set the CPU experiment's size (`n`, even one that was ignored with a note): the form then

@@ -1,14 +1,16 @@
 //! Browser tests on the page's main thread (wasm-bindgen-test in headless Chromium): the clock, a kernel in
-//! wasm, the results table component, the fetch wrapper, and the compute bridge against the real worker and
-//! against stand-in workers that stay silent or speak nonsense.
+//! wasm, what the environment reads of the boot check, the results table component, the fetch wrapper, and the
+//! compute bridge against the real worker and against stand-in workers that stay silent or speak nonsense.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
+use lanes::capability::{Build, Missing};
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
 use lanes::page::bridge::{
     ComputeBridge, PoolInfo, READY_TIMEOUT_MS, StartOptions, WATCHDOG_MS, WorkerError, worker_script_url,
 };
 use lanes::page::components::results_table::ResultsTable;
+use lanes::page::context::Environment;
 use lanes::protocol::{ComputeResponse, SHARED_KEY};
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
@@ -37,6 +39,43 @@ fn primes_in_wasm_match_the_known_count() {
     let output = kernels::run(&spec, Strategy::Sequential, &now_ms).unwrap();
     assert_eq!(output.value, 664_579);
     assert!(output.spans.iter().all(|span| span.end_ms >= span.start_ms));
+}
+
+#[wasm_bindgen_test]
+fn the_environment_reads_what_the_boot_check_found() {
+    let global = js_sys::global();
+    let set = |value: &JsValue| js_sys::Reflect::set(&global, &"lanesCapability".into(), value).unwrap();
+    // WebKitGTK's state as boot.js records it: isolated, no SharedArrayBuffer, so the single-threaded build.
+    let webkit = js_sys::JSON::parse(
+        r#"{"build":"single-threaded","missing":"shared-array-buffer","detail":null,"memoryMaxBytes":536870912}"#,
+    )
+    .unwrap();
+    set(&webkit);
+    let capability = Environment::read().capability;
+    assert_eq!(capability.build, Build::SingleThreaded);
+    assert_eq!(capability.missing, Some(Missing::SharedArrayBuffer));
+    assert!(capability.checked);
+    let reason = capability.pool_unavailable().unwrap();
+    assert!(reason.contains("isolated, but this browser does not expose SharedArrayBuffer"), "{reason}");
+
+    // A refused memory keeps what the browser said.
+    let refused = js_sys::JSON::parse(
+        r#"{"build":"single-threaded","missing":"shared-memory","detail":"RangeError: out of memory","memoryMaxBytes":536870912}"#,
+    )
+    .unwrap();
+    set(&refused);
+    let capability = Environment::read().capability;
+    assert_eq!(capability.detail.as_deref(), Some("RangeError: out of memory"));
+
+    // No report, or nonsense in its place: this test page (threaded, served isolated) infers the threaded build.
+    for value in [JsValue::UNDEFINED, JsValue::from_str("threaded"), js_sys::Object::new().into()] {
+        set(&value);
+        let capability = Environment::read().capability;
+        assert!(!capability.checked, "{value:?}");
+        assert_eq!(capability.build, Build::Threaded, "{value:?}");
+        assert_eq!(capability.missing, None, "{value:?}");
+    }
+    js_sys::Reflect::delete_property(&global, &"lanesCapability".into()).unwrap();
 }
 
 #[wasm_bindgen_test]

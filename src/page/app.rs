@@ -25,6 +25,9 @@ pub fn App() -> impl IntoView {
         .unwrap_or_default();
     let parsed = settings::from_query(settings::query_pairs(&search));
     lab.tab.set(parsed.tab);
+    if let Some(threads) = parsed.threads {
+        lab.pool_threads.set(threads);
+    }
     provide_context(lab);
     start_pool(lab);
     lab.runs.set_calibrating(true);

@@ -9,11 +9,12 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::capability::CapabilityReport;
 use crate::kernels::cost::Calibration;
 use crate::lessons::Lesson;
 use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
 use crate::report::{ExperimentKind, ExperimentReport};
-use crate::settings::{Preset, Tab};
+use crate::settings::{self, Preset, Tab};
 
 /// What the browser offers, read once at start-up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -22,25 +23,52 @@ pub struct Environment {
     pub isolated: bool,
     /// Whether `SharedArrayBuffer` exists in this scope.
     pub shared_array_buffer: bool,
-    /// `navigator.hardwareConcurrency`, at least 1.
+    /// `navigator.hardwareConcurrency`, at least 1: what the browser reports, which may be more cores than the
+    /// machine has (WebKitGTK reports 4 on 2 cores).
     pub hardware_concurrency: u32,
+    /// Which build `boot.js` loaded and the capability it found missing (`window.lanesCapability`), or what the
+    /// page can infer when `boot.js` did not load it.
+    pub capability: &'static CapabilityReport,
 }
 
 impl Environment {
     /// Reads the environment of the page.
     pub fn read() -> Environment {
         let window = web_sys::window();
+        let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+            .is_ok_and(|value| value.is_truthy());
+        let shared_array_buffer =
+            js_sys::Reflect::has(&js_sys::global(), &"SharedArrayBuffer".into()).unwrap_or(false);
+        let capability = read_capability()
+            .unwrap_or_else(|| CapabilityReport::inferred(isolated, shared_array_buffer, crate::THREADED));
         Environment {
-            isolated: js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
-                .is_ok_and(|value| value.is_truthy()),
-            shared_array_buffer: js_sys::Reflect::has(&js_sys::global(), &"SharedArrayBuffer".into())
-                .unwrap_or(false),
+            isolated,
+            shared_array_buffer,
             hardware_concurrency: window
                 .map(|window| window.navigator().hardware_concurrency())
                 .filter(|threads| threads.is_finite() && *threads >= 1.0)
                 .map_or(1, |threads| threads as u32),
+            // Read once per page and kept for its lifetime: leaking the small report keeps `Environment` (and
+            // so `Lab`) `Copy`.
+            capability: Box::leak(Box::new(capability)),
         }
     }
+}
+
+/// `window.lanesCapability`, as `boot.js` left it (`None` when it is absent or malformed).
+fn read_capability() -> Option<CapabilityReport> {
+    let report = js_sys::Reflect::get(&js_sys::global(), &"lanesCapability".into()).ok()?;
+    if !report.is_object() {
+        return None;
+    }
+    let field = |key: &str| js_sys::Reflect::get(&report, &key.into()).ok();
+    let text = |key: &str| field(key).and_then(|value| value.as_string());
+    CapabilityReport::from_fields(
+        text("build").as_deref(),
+        text("missing").as_deref(),
+        text("detail").as_deref(),
+        field("memoryMaxBytes").and_then(|value| value.as_f64()),
+    )
 }
 
 /// The compute worker's pool, as the environment panel shows it.
@@ -50,9 +78,9 @@ pub enum PoolState {
     Starting,
     /// Ready, with how it started.
     Ready(PoolInfo),
-    /// The compute worker runs (worker mode) but there is no pool: the page is not cross-origin isolated, so it
-    /// runs the single-threaded build ([`NOT_ISOLATED`] says so).
-    WorkerOnly,
+    /// The compute worker runs (worker mode) but there is no pool: the page runs the single-threaded build, for
+    /// the reason given ([`CapabilityReport::pool_unavailable`]: a capability the threaded build needs is missing).
+    WorkerOnly(String),
     /// Not available, with the reason.
     Unavailable(String),
 }
@@ -63,10 +91,7 @@ impl PoolState {
         match self {
             PoolState::Ready(_) => None,
             PoolState::Starting => Some("waiting for the compute worker and its pool…".to_owned()),
-            PoolState::WorkerOnly => Some(format!(
-                "this needs the rayon pool, which is unavailable: {NOT_ISOLATED}"
-            )),
-            PoolState::Unavailable(reason) => Some(format!(
+            PoolState::WorkerOnly(reason) | PoolState::Unavailable(reason) => Some(format!(
                 "this needs the rayon pool, which is unavailable: {reason}"
             )),
         }
@@ -75,7 +100,7 @@ impl PoolState {
     /// Why something that needs the compute worker (pool or not) cannot run now, or `None` when it can.
     pub fn worker_problem(&self) -> Option<String> {
         match self {
-            PoolState::Ready(_) | PoolState::WorkerOnly => None,
+            PoolState::Ready(_) | PoolState::WorkerOnly(_) => None,
             PoolState::Starting => Some("waiting for the compute worker…".to_owned()),
             PoolState::Unavailable(reason) => Some(format!(
                 "this needs the compute worker, which is unavailable: {reason}"
@@ -88,20 +113,15 @@ impl PoolState {
         match self {
             PoolState::Starting => "starting",
             PoolState::Ready(_) => "ready",
-            PoolState::WorkerOnly | PoolState::Unavailable(_) => "unavailable",
+            PoolState::WorkerOnly(_) | PoolState::Unavailable(_) => "unavailable",
         }
     }
 
     /// Whether the compute worker answers jobs (with or without a pool).
     pub fn has_worker(&self) -> bool {
-        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly)
+        matches!(self, PoolState::Ready(_) | PoolState::WorkerOnly(_))
     }
 }
-
-/// Why there is no pool on a page that is not cross-origin isolated.
-pub const NOT_ISOLATED: &str = "the page is not cross-origin isolated, so Web Workers cannot share wasm memory and \
-     it runs the single-threaded build; serve it with Cross-Origin-Opener-Policy: same-origin and \
-     Cross-Origin-Embedder-Policy: require-corp (or let the isolation service worker reload it once)";
 
 /// A browser service the page starts (the lab service worker).
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +164,9 @@ pub struct Lab {
     pub environment: Environment,
     /// The pool's state.
     pub pool: RwSignal<PoolState>,
+    /// The pool size asked for (`threads=` or the environment panel; by default the reported core count): the
+    /// next pool the compute worker starts has this many threads.
+    pub pool_threads: RwSignal<u32>,
     /// The compute worker, once it is ready.
     pub bridge: StoredValue<Option<Rc<ComputeBridge>>, LocalStorage>,
     /// The lab service worker that serves the latency endpoint.
@@ -222,6 +245,7 @@ impl Lab {
         Lab {
             environment,
             pool: RwSignal::new(PoolState::Starting),
+            pool_threads: RwSignal::new(settings::default_threads(environment.hardware_concurrency)),
             bridge: StoredValue::new_local(None),
             lab_endpoint: RwSignal::new(ServiceState::Starting),
             history: RwSignal::new(Vec::new()),
@@ -277,6 +301,12 @@ impl Lab {
             _ => format!("tab={}", tab.id()),
         };
         push_address(&query);
+    }
+
+    /// The pool size a permalink carries (`threads=`): the size asked for, when it differs from the core count
+    /// the browser reports (tracked).
+    pub fn permalink_threads(&self) -> Option<u32> {
+        settings::threads_param(self.pool_threads.get(), self.environment.hardware_concurrency)
     }
 
     /// The id the next experiment gets.
@@ -478,7 +508,7 @@ pub fn start_pool(lab: Lab) {
     // Without isolation (and in the single-threaded build) the compute worker still runs, without a pool.
     let pooled = lab.environment.isolated && crate::THREADED;
     let threads = if pooled {
-        lab.environment.hardware_concurrency
+        lab.pool_threads.get_untracked()
     } else {
         0
     };
@@ -493,7 +523,12 @@ pub fn start_pool(lab: Lab) {
                 lab.pool.set(if info.threads > 0 {
                     PoolState::Ready(info)
                 } else {
-                    PoolState::WorkerOnly
+                    PoolState::WorkerOnly(lab.environment.capability.pool_unavailable().unwrap_or_else(
+                        || {
+                            "the compute worker started no pool (the threaded build asked for none)"
+                                .to_owned()
+                        },
+                    ))
                 });
                 mark("lanes-pool-ready");
             }
@@ -512,6 +547,43 @@ pub fn stop_compute(lab: Lab) {
     if bridge.busy() && !bridge.stop_jobs() {
         bridge.terminate_for_stop();
         rebuild_pool(lab, None);
+    }
+}
+
+/// Rebuilds the compute worker with a pool of `threads` threads (the environment panel's pool size field).
+///
+/// # Errors
+/// Why it cannot now, as a sentence for under the field: a run or the start-up calibration is in progress (a
+/// new pool would fail its jobs), the pool is still starting, or this build has no pool at all. The size asked
+/// for is kept only when the pool is rebuilt.
+pub fn resize_pool(lab: Lab, threads: u32) -> Result<(), String> {
+    // The same size again (a change event and a submit from one Enter, say): nothing to rebuild.
+    let same = match lab.pool.get_untracked() {
+        PoolState::Ready(info) => info.threads == threads,
+        PoolState::Starting => lab.pool_threads.get_untracked() == threads,
+        PoolState::WorkerOnly(_) | PoolState::Unavailable(_) => false,
+    };
+    if same {
+        return Ok(());
+    }
+    if let Some(kind) = lab.runs.active.get_untracked() {
+        return Err(format!(
+            "{} is running: the pool can change size when it is over — wait for it or press its Stop",
+            kind.title()
+        ));
+    }
+    if lab.runs.calibrating.get_untracked() {
+        return Err(format!("wait a moment: {CALIBRATING}"));
+    }
+    match lab.pool.get_untracked() {
+        PoolState::Starting => Err("the pool is starting: change its size once it is ready".to_owned()),
+        PoolState::WorkerOnly(reason) => Err(format!("this build has no pool to size: {reason}")),
+        // A pool that failed to start (too many threads for this machine's memory, say) may start smaller.
+        PoolState::Ready(_) | PoolState::Unavailable(_) => {
+            lab.pool_threads.set(threads);
+            rebuild_pool(lab, None);
+            Ok(())
+        }
     }
 }
 

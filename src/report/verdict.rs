@@ -3,6 +3,7 @@
 //! cannot tell (one repeat, overlapping ranges) the verdict says so instead of naming a winner. Each sentence
 //! quotes the numbers it rests on and how many repeats they come from. The per-preset notes live in `presets`.
 
+mod cores;
 mod presets;
 
 pub use presets::{
@@ -470,6 +471,14 @@ fn pool_sentences(
             if efficiency < FULL_EFFICIENCY_PERCENT {
                 sentences.extend(pool_evidence(pool_mode, ideal));
             }
+            sentences.extend(cores::fewer_cores_hint(
+                comparison.call,
+                speedup,
+                ideal,
+                base_name,
+                basis,
+                pool_mode,
+            ));
         }
         Call::Slower => {
             let slower = format!("The pool was slower than {base_name} ({speedup:.2}×; {basis})");
@@ -495,6 +504,14 @@ fn pool_sentences(
                     );
                 }
                 sentences.extend(evidence);
+                sentences.extend(cores::fewer_cores_hint(
+                    comparison.call,
+                    speedup,
+                    ideal,
+                    base_name,
+                    basis,
+                    pool_mode,
+                ));
             }
         }
         Call::WithinNoise | Call::TooFew => sentences.push(format!(

@@ -3,8 +3,8 @@
 
 use super::{
     CpuSettings, DEFAULT_IO_COUNT, DEFAULT_LATENCY_MS, DEFAULT_REPEATS, DEFAULT_TIMEOUT_MS, Experiment,
-    IoSettings, MAX_IO_COUNT, MAX_LATENCY_MS, MAX_REPEATS, ParsedSettings, Preset, TIMEOUT_RANGE_MS, Tab,
-    lab_target, parse_bounded, parse_count,
+    IoSettings, MAX_IO_COUNT, MAX_LATENCY_MS, MAX_REPEATS, MAX_THREADS, ParsedSettings, Preset,
+    TIMEOUT_RANGE_MS, Tab, lab_target, parse_bounded, parse_count,
 };
 use crate::io::{IoMode, check_target};
 use crate::kernels::{DEFAULT_TASKS, Kernel, KernelSpec};
@@ -72,8 +72,8 @@ pub fn parse_modes<M: UrlMode>(list: &str, notes: &mut Vec<String>) -> Option<Ve
 
 /// Reads the experiment from URL query pairs: `experiment` (`cpu` or `io`); for the CPU experiment `kernel`,
 /// `n`, `t`, `r`, `modes`, `autorun`; for the I/O lab `n`, `k`, `ms`, `timeout`, `target` (repeatable),
-/// `modes`, `autorun`; `preset` (with `autorun`) and `debug`. Parameters of the other experiment are left at
-/// their defaults.
+/// `modes`, `autorun`; `preset` (with `autorun`), `threads` (the pool size, for every experiment) and `debug`.
+/// Parameters of the other experiment are left at their defaults.
 pub fn from_query<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> ParsedSettings
 where
     K: AsRef<str>,
@@ -123,13 +123,19 @@ where
     let autorun = pairs
         .iter()
         .any(|(key, value)| key == "autorun" && matches!(value.as_str(), "1" | "true" | "yes"));
-    let (settings, io) = match (preset, experiment) {
+    let threads = pairs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == "threads")
+        .and_then(|(_, value)| parse_threads(value, &mut notes));
+    let (mut settings, io) = match (preset, experiment) {
         // A lesson or preset URL runs the lesson or preset; the experiments keep their defaults.
         _ if lesson.is_some() => (CpuSettings::default(), IoSettings::default()),
         (Some(_), _) => (CpuSettings::default(), IoSettings::default()),
         (None, Experiment::Cpu) => (cpu_from_query(&pairs, &mut notes), IoSettings::default()),
         (None, Experiment::Io) => (CpuSettings::default(), io_from_query(&pairs, &mut notes)),
     };
+    settings.threads = threads;
     let size_from_url = lesson.is_none()
         && preset.is_none()
         && experiment == Experiment::Cpu
@@ -148,7 +154,21 @@ where
         io,
         preset,
         preset_autorun,
+        threads,
         notes,
+    }
+}
+
+/// Reads `threads=`: a pool size in `1..=`[`MAX_THREADS`], or a note and `None` (one thread per reported core).
+fn parse_threads(text: &str, notes: &mut Vec<String>) -> Option<u32> {
+    match parse_bounded(text, 1, u64::from(MAX_THREADS)) {
+        Ok(threads) => u32::try_from(threads).ok(),
+        Err(reason) => {
+            notes.push(format!(
+                "threads ignored ({reason}): the pool gets one thread per core the browser reports"
+            ));
+            None
+        }
     }
 }
 
@@ -290,6 +310,9 @@ pub fn to_query(settings: &CpuSettings) -> String {
         query.push_str(&format!("&t={}", settings.spec.tasks));
     }
     query.push_str(&format!("&r={}", settings.repeats));
+    if let Some(threads) = settings.threads {
+        query.push_str(&format!("&threads={threads}"));
+    }
     if settings.autorun {
         query.push_str("&autorun=1");
     }
@@ -330,8 +353,69 @@ mod tests {
             modes: vec![Mode::Worker, Mode::Pool],
             repeats: 5,
             autorun: true,
+            threads: Some(3),
         };
         assert_eq!(from_query(split(&to_query(&settings))).settings, settings);
+        let reported = CpuSettings {
+            threads: None,
+            ..settings
+        };
+        let query = to_query(&reported);
+        assert!(!query.contains("threads"), "{query}");
+        assert_eq!(from_query(split(&query)).settings, reported);
+    }
+
+    #[test]
+    fn threads_sets_the_pool_size_for_every_experiment() {
+        let parsed = from_query(split("threads=1&kernel=primes&n=2000000&modes=pool&autorun=1"));
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(parsed.threads, Some(1));
+        assert_eq!(parsed.settings.threads, Some(1));
+        assert_eq!(from_query(split("threads=64")).threads, Some(64));
+        assert_eq!(
+            from_query(split("threads=3&threads=2")).threads,
+            Some(2),
+            "the last one counts"
+        );
+        let parsed = from_query(split("experiment=io&threads=2"));
+        assert_eq!((parsed.threads, parsed.notes.len()), (Some(2), 0));
+        assert_eq!(from_query(split("preset=sweep&threads=5")).threads, Some(5));
+        assert_eq!(from_query(split("kernel=primes")).threads, None);
+    }
+
+    #[test]
+    fn a_bad_threads_value_is_noted_and_the_reported_cores_are_used() {
+        for (query, reason) in [
+            ("threads=0", "0 is outside 1..=64"),
+            ("threads=65", "65 is outside 1..=64"),
+            ("threads=-2", "negative"),
+            ("threads=two", "not a number"),
+            ("threads=2.5", "not a whole number"),
+            ("threads=", "enter a whole number"),
+            ("threads=99999999999999999999999", "far too large"),
+        ] {
+            let parsed = from_query(split(query));
+            assert_eq!(parsed.threads, None, "{query}");
+            assert_eq!(parsed.settings.threads, None, "{query}");
+            assert_eq!(parsed.notes.len(), 1, "{query}: {:?}", parsed.notes);
+            let note = &parsed.notes[0];
+            assert!(note.starts_with("threads ignored ("), "{note}");
+            assert!(note.contains(reason), "{query}: {note}");
+            assert!(
+                note.ends_with("one thread per core the browser reports"),
+                "{note}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_permalink_carries_threads_only_when_it_differs_from_the_reported_cores() {
+        assert_eq!(crate::settings::threads_param(2, 4), Some(2));
+        assert_eq!(crate::settings::threads_param(4, 4), None);
+        assert_eq!(crate::settings::threads_param(8, 4), Some(8));
+        assert_eq!(crate::settings::default_threads(4), 4);
+        assert_eq!(crate::settings::default_threads(0), 1);
+        assert_eq!(crate::settings::default_threads(128), MAX_THREADS);
     }
 
     #[test]

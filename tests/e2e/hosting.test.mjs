@@ -2,9 +2,12 @@
 // The isolation service worker reloads the page once and it comes back isolated with a pool; with the service
 // worker off (`?coi=0`) the page runs the single-threaded build: main and worker modes work, pool mode is
 // refused with the reason; the one-reload guard holds; the page carries a Content-Security-Policy.
-import { test } from 'node:test';
+// Choosing the build by capability (a server that sends the isolation headers): `threads=` and the environment
+// panel's pool size set the pool; an isolated page without SharedArrayBuffer (WebKitGTK) and one whose shared
+// memory is refused load the single-threaded build and say which capability is missing.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFreezeMeasured, openBrowser, poolState, resultRows, useLab } from './support.mjs';
+import { assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, useLab } from './support.mjs';
 
 /** Whether the page fetched a resource whose path ends with `suffix`. */
 const loaded = (page, suffix) =>
@@ -143,4 +146,174 @@ test('the page declares a Content-Security-Policy without unsafe-eval and has no
   const inline = await page.$$eval('script', (scripts) => scripts.filter((script) => !script.src).length);
   assert.equal(inline, 0);
   lab.browser.assertNoPageErrors();
+});
+
+/** The same `dist/`, served with the isolation headers (see `serveStatic`). */
+const isolated = {};
+before(async () => {
+  isolated.server = await serveStatic();
+});
+after(async () => {
+  await isolated.server?.close();
+});
+
+/** The environment panel's capability row: `{ build, missing, text }`. */
+const capability = async (page) => {
+  const row = page.getByTestId('capability');
+  return { build: await row.getAttribute('data-build'), missing: await row.getAttribute('data-missing'), text: await row.textContent() };
+};
+
+/** Waits until the pool is ready with `threads` threads. */
+const poolReadyWith = (page, threads) =>
+  page.waitForFunction(
+    (expected) => {
+      const pool = document.querySelector('[data-testid="pool-state"]');
+      return pool?.dataset.state === 'ready' && pool.dataset.threads === String(expected);
+    },
+    threads,
+    { timeout: 30_000 },
+  );
+
+test('threads=1: the pool has one thread and the pool row used one; the threaded build passed every boot check', async () => {
+  const { page } = lab.browser;
+  await page.goto(`${isolated.server.url}/?threads=1&kernel=primes&n=2000000&modes=pool&autorun=1`);
+  const rows = await resultRows(page, 1);
+  assert.deepEqual(rows.map((row) => [row.mode, row.result, row.threadsUsed]), [['pool', '148933', '1']]);
+  assert.deepEqual(await poolState(page), { state: 'ready', threads: 1 });
+  assert.equal(await page.getByTestId('pool-threads').inputValue(), '1');
+  const reported = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await page.getByTestId('env-threads').getAttribute('data-value'), String(reported));
+  assert.match(await page.getByTestId('env-threads').textContent(), new RegExp(`the browser reports ${reported} logical core`));
+  assert.match(await page.getByTestId('pool-threads-used').textContent(), /the pool uses 1 thread; the browser reports/);
+  const { build, missing, text } = await capability(page);
+  assert.deepEqual([build, missing], ['threaded', '']);
+  assert.match(text, /shared wasm memory of up to 512 MiB was granted and a module worker can start nested workers/);
+  assert.deepEqual(await page.evaluate(() => window.lanesCapability), {
+    build: 'threaded',
+    missing: null,
+    detail: null,
+    memoryMaxBytes: 512 * 1024 * 1024,
+  });
+  assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
+  // The permalink keeps the pool size where it differs from the reported cores.
+  const permalink = await page.getByTestId('permalink').getAttribute('href');
+  assert.equal(permalink.includes('threads=1'), reported !== 1, permalink);
+  lab.browser.assertNoPageErrors();
+});
+
+test('the pool size field rebuilds the pool, refuses bad input and a change during a run, and the permalink follows', async () => {
+  const { page } = lab.browser;
+  await page.goto(`${isolated.server.url}/?kernel=primes&n=2000000&modes=pool`);
+  const reported = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.deepEqual(await poolState(page), { state: 'ready', threads: Math.min(reported, 64) });
+  const field = page.getByTestId('pool-threads');
+  assert.equal(await field.inputValue(), String(Math.min(reported, 64)));
+  assert.doesNotMatch(await page.getByTestId('permalink').getAttribute('href'), /threads=/);
+  const message = () => page.getByTestId('pool-threads-message').textContent();
+
+  // Bad input: a message under the field, the pool untouched.
+  for (const [typed, says] of [['abc', /not a number/], ['0', /0 is outside 1\.\.=64/], ['65', /65 is outside 1\.\.=64/], ['', /enter a whole number/]]) {
+    await field.fill(typed);
+    await field.press('Enter');
+    assert.match(await message(), says, typed);
+    assert.match(await message(), /enter a whole number of threads from 1 to 64/, typed);
+    assert.deepEqual(await poolState(page), { state: 'ready', threads: Math.min(reported, 64) });
+  }
+
+  // One more thread than the browser reports: a new pool of that size, and the permalink carries it.
+  const more = Math.min(reported + 1, 64);
+  await field.fill(String(more));
+  await field.press('Enter');
+  await poolReadyWith(page, more);
+  assert.equal(await page.getByTestId('pool-threads-message').count(), 0, 'no message once it worked');
+  assert.match(await page.getByTestId('pool-threads-used').textContent(), new RegExp(`the pool uses ${more} threads`));
+  assert.match(await page.getByTestId('permalink').getAttribute('href'), new RegExp(`threads=${more}`));
+
+  // One thread: the pool row uses exactly one.
+  await field.fill('1');
+  await field.press('Enter');
+  await poolReadyWith(page, 1);
+  await page.getByTestId('run-button').click();
+  const rows = await resultRows(page, 1);
+  assert.deepEqual(rows.map((row) => [row.mode, row.result, row.threadsUsed]), [['pool', '148933', '1']]);
+
+  // During a run the pool keeps its size: refused with the run's name; after the run, Enter applies it.
+  await page.getByTestId('kernel-select').selectOption('sum-loop');
+  await page.getByTestId('size-input').fill('2000000000');
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cpu-stop"]')?.disabled === false);
+  await field.fill('2');
+  await field.press('Enter');
+  assert.match(await message(), /CPU experiment is running: the pool can change size when it is over/);
+  assert.equal((await poolState(page)).threads, 1);
+  await page.getByTestId('cpu-stop').click();
+  await resultRows(page, 1);
+  await field.press('Enter');
+  await poolReadyWith(page, 2);
+  lab.browser.assertNoPageErrors();
+});
+
+test('isolated without SharedArrayBuffer (the WebKitGTK case): the single-threaded build, and the panel says why', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.addInitScript(() => {
+      delete window.SharedArrayBuffer;
+    });
+    await page.goto(`${isolated.server.url}/?kernel=primes&n=2000000&modes=main,worker`);
+    assert.equal((await poolState(page)).state, 'unavailable');
+    assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
+    assert.equal(await page.getByTestId('env-sab').getAttribute('data-value'), 'false');
+    assert.ok(await loaded(page, '/st/lanes_bg.wasm'), 'the single-threaded build was loaded');
+    const { build, missing, text } = await capability(page);
+    assert.deepEqual([build, missing], ['single-threaded', 'shared-array-buffer']);
+    assert.match(text, /isolated, but this browser does not expose SharedArrayBuffer/);
+    assert.match(text, /To get the pool: the isolation headers are right/);
+    const pool = await page.getByTestId('pool-state').textContent();
+    assert.match(pool, /isolated, but this browser does not expose SharedArrayBuffer.*worker mode works/s);
+    for (const said of [text, pool]) assert.doesNotMatch(said, /not cross-origin isolated/);
+    assert.equal(await page.getByTestId('pool-threads').isDisabled(), true, 'no pool to size');
+    // main and worker run; pool mode is refused with that reason.
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result, row.threadsUsed]), [['main', '148933', '1'], ['worker', '148933', '1']]);
+    await page.getByTestId('mode-pool').check();
+    assert.equal(await page.getByTestId('run-button').isDisabled(), true);
+    assert.match(
+      await page.getByTestId('form-message').textContent(),
+      /pool mode: this needs the rayon pool, which is unavailable: the page is isolated, but this browser does not expose SharedArrayBuffer/,
+    );
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
+test('a refused shared memory: the single-threaded build starts and the panel names the memory and what the browser said', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    // As a browser that cannot reserve the shared memory's maximum (a 32-bit or memory-starved one) answers.
+    await page.addInitScript(() => {
+      const Memory = WebAssembly.Memory;
+      const refusing = function Memory_(descriptor) {
+        if (descriptor?.shared) throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+        return new Memory(descriptor);
+      };
+      refusing.prototype = Memory.prototype;
+      WebAssembly.Memory = refusing;
+    });
+    await page.goto(`${isolated.server.url}/?kernel=primes&n=2000000&modes=worker&autorun=1`);
+    const rows = await resultRows(page, 1);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['worker', '148933']]);
+    assert.ok(await loaded(page, '/st/lanes_bg.wasm'), 'the single-threaded build was loaded');
+    const { build, missing, text } = await capability(page);
+    assert.deepEqual([build, missing], ['single-threaded', 'shared-memory']);
+    assert.match(text, /refused a shared wasm memory of up to 512 MiB/);
+    assert.match(text, /\(the browser said: RangeError: WebAssembly\.Memory\(\): could not allocate memory\)/);
+    assert.match(await page.getByTestId('pool-state').textContent(), /refused a shared wasm memory.*worker mode works/s);
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
 });

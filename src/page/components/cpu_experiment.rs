@@ -104,6 +104,7 @@ pub fn CpuExperiment(
             modes: modes.get(),
             repeats: repeats.get().ok()?,
             autorun: false,
+            threads: lab.permalink_threads(),
         })
     };
 

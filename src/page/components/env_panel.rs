@@ -1,8 +1,10 @@
-//! The environment panel: isolation, shared memory, cores and the pool's state.
+//! The environment panel: isolation, shared memory, the build and what it lacks, cores, the pool's state and
+//! its size.
 
 use leptos::prelude::*;
 
-use crate::page::context::{Lab, NOT_ISOLATED, PoolState, ServiceState};
+use crate::page::context::{Lab, PoolState, ServiceState, resize_pool};
+use crate::settings::{self, MAX_THREADS};
 
 /// Shows what the browser offers and whether the pool is up.
 #[component]
@@ -19,8 +21,8 @@ pub fn EnvPanel() -> impl IntoView {
             info.instantiated_ms - info.spawned_ms,
             info.pool_ready_ms - info.instantiated_ms,
         ),
-        PoolState::WorkerOnly => {
-            format!("unavailable: {NOT_ISOLATED}. The compute worker runs without a pool: worker mode works.")
+        PoolState::WorkerOnly(reason) => {
+            format!("unavailable: {reason}. The compute worker runs without a pool: worker mode works.")
         }
         PoolState::Unavailable(reason) => format!("unavailable: {reason}"),
     };
@@ -37,6 +39,31 @@ pub fn EnvPanel() -> impl IntoView {
             .unwrap_or_default()
     };
     let (isolation_state, isolation_detail) = (isolation("state"), isolation("detail"));
+    let capability = environment.capability;
+    let reported = environment.hardware_concurrency;
+    let plural = |count: u32| if count == 1 { "" } else { "s" };
+    let reported_text = format!("the browser reports {reported} logical core{}", plural(reported));
+
+    // The pool size field: a whole number of threads; a new size rebuilds the pool (when nothing runs).
+    let threads_text = RwSignal::new(lab.pool_threads.get_untracked().to_string());
+    let threads_message = RwSignal::new(None::<String>);
+    let apply_threads = move || {
+        let text = threads_text.get_untracked();
+        let outcome = settings::parse_bounded(&text, 1, u64::from(MAX_THREADS))
+            .map_err(|error| {
+                format!("pool size: {error} — enter a whole number of threads from 1 to {MAX_THREADS}")
+            })
+            .and_then(|threads| resize_pool(lab, u32::try_from(threads).unwrap_or(MAX_THREADS)));
+        threads_message.set(outcome.err());
+    };
+    let pool_used = move || match lab.pool.get() {
+        PoolState::Ready(info) => format!("the pool uses {} thread{}", info.threads, plural(info.threads)),
+        PoolState::Starting => {
+            let asked = lab.pool_threads.get();
+            format!("starting a pool of {asked} thread{}", plural(asked))
+        }
+        PoolState::WorkerOnly(_) | PoolState::Unavailable(_) => "no pool".to_owned(),
+    };
     view! {
         <section class="panel env" aria-label="Environment">
             <h2>"Environment"</h2>
@@ -53,9 +80,17 @@ pub fn EnvPanel() -> impl IntoView {
                 <dd data-testid="env-sab" data-value=environment.shared_array_buffer.to_string()>
                     {yes_no(environment.shared_array_buffer)}
                 </dd>
+                <dt>"Build"</dt>
+                <dd
+                    data-testid="capability"
+                    data-build=capability.build.id()
+                    data-missing=capability.missing.map_or("", |missing| missing.id())
+                >
+                    {capability.summary()}
+                </dd>
                 <dt>"hardwareConcurrency"</dt>
-                <dd data-testid="env-threads" data-value=environment.hardware_concurrency.to_string()>
-                    {environment.hardware_concurrency}
+                <dd data-testid="env-threads" data-value=reported.to_string()>
+                    {reported_text.clone()}
                 </dd>
                 <dt>"Pool"</dt>
                 <dd
@@ -64,6 +99,47 @@ pub fn EnvPanel() -> impl IntoView {
                     data-threads=move || pool_threads().to_string()
                 >
                     {pool_text}
+                </dd>
+                <dt>
+                    <label for="pool-threads">"Pool size"</label>
+                </dt>
+                <dd class="pool-size">
+                    <form on:submit=move |event| {
+                        event.prevent_default();
+                        apply_threads();
+                    }>
+                        <input
+                            id="pool-threads"
+                            data-testid="pool-threads"
+                            type="text"
+                            inputmode="numeric"
+                            size="3"
+                            aria-describedby="pool-threads-note"
+                            disabled=move || matches!(lab.pool.get(), PoolState::WorkerOnly(_))
+                            prop:value=move || threads_text.get()
+                            on:input=move |event| threads_text.set(event_target_value(&event))
+                            on:change=move |_| apply_threads()
+                        />
+                        " threads "
+                        <span class="hint" id="pool-threads-note" data-testid="pool-threads-used">
+                            {move || format!(
+                                "— {}; {reported_text}, which may be more than the machine has (the scaling sweep \
+                                 shows where adding threads stops helping)",
+                                pool_used()
+                            )}
+                        </span>
+                    </form>
+                    {move || {
+                        threads_message
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p class="message" data-testid="pool-threads-message" role="alert">
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }}
                 </dd>
                 {move || {
                     lab.fault

@@ -111,6 +111,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
                 modes,
                 repeats,
                 autorun: false,
+                threads: None,
             };
             spawn_local(run_cpu(run, settings, ideal, |_| {}));
         }
@@ -119,7 +120,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
             let threads = match lab.pool.get_untracked() {
                 _ if one_thread => 1,
                 PoolState::Ready(info) => info.threads,
-                _ => lab.environment.hardware_concurrency.max(1),
+                _ => lab.pool_threads.get_untracked(),
             };
             spawn_local(run_pool_start(run, LESSON_SPEC, threads, 3, live.cold));
         }

@@ -8,7 +8,7 @@ use crate::page::components::presets::{PresetShell, kernel_fields, number_field}
 use crate::page::context::Lab;
 use crate::page::presets::pool_start::{LESSON_SPEC, run_pool_start};
 use crate::report::verdict::ColdStart;
-use crate::settings::Preset;
+use crate::settings::{MAX_THREADS, Preset};
 
 /// The pool-start preset.
 #[component]
@@ -18,8 +18,11 @@ pub fn PoolStartPreset(
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let (kernel_view, spec) = kernel_fields(LESSON_SPEC);
-    let cores = lab.environment.hardware_concurrency;
-    let (threads_view, threads) = number_field("preset-threads", "Pool threads ", cores, (1, 64));
+    // The pool size the page uses (by default the reported core count, or what `threads=` and the environment
+    // panel asked for).
+    let pool_size = lab.pool_threads.get_untracked();
+    let (threads_view, threads) =
+        number_field("preset-threads", "Pool threads ", pool_size, (1, MAX_THREADS));
     let (repeats_view, repeats) = number_field("preset-repeats", "Repeats ", 3, (1, 20));
     let cold_start = RwSignal::new(None::<ColdStart>);
     let problem = move || -> Option<String> {

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use crate::page::components::presets::{PresetShell, number_field};
 use crate::page::context::Lab;
 use crate::page::presets::stream::{Progress, StreamRow, run_stream};
-use crate::settings::Preset;
+use crate::settings::{MAX_STREAM_MIB, Preset};
 
 /// The streaming preset.
 #[component]
@@ -16,7 +16,7 @@ pub fn StreamPreset(
     autorun: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let (size_view, size_mib) = number_field("preset-mib", "Body (MiB) ", 64, (1, 256));
+    let (size_view, size_mib) = number_field("preset-mib", "Body (MiB) ", 64, (1, MAX_STREAM_MIB));
     let (bandwidth_view, bandwidth) = number_field("preset-bandwidth", "Bandwidth (MiB/s) ", 64, (1, 10_000));
     let progress = RwSignal::new(Progress::default());
     let rows = RwSignal::new(Vec::<StreamRow>::new());
