@@ -39,6 +39,18 @@ else
     as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null'
 fi
 
+# 2b. The other engines, for the cross-engine tests (not for serving), from Debian: Firefox ESR, WebKitGTK's
+#     WebKitWebDriver (its package brings the MiniBrowser it drives) and Xvfb (WebKitGTK has no headless mode).
+if [ "$purpose" = serve ]; then
+  :
+elif command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null; then
+  say "firefox: $(firefox-esr --version 2>/dev/null | head -n 1); webkit2gtk-driver: $(dpkg-query -W -f '${Version}' webkit2gtk-driver 2>/dev/null)"
+else
+  say "firefox-esr + webkit2gtk-driver + xvfb: installing with apt"
+  timed bash -c 'as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null'
+fi
+
 # 3. wasm-bindgen-cli at exactly the Cargo.lock version (Trunk and the test runner refuse any other).
 #    Not --locked: with it, resolution fails against this registry (it lags one webpki-roots patch).
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
@@ -70,6 +82,17 @@ elif [ "$(wasm-pack --version 2>/dev/null)" = "wasm-pack $wasm_pack_version" ]; 
 else
   say "wasm-pack $wasm_pack_version: building from crates.io (~4 min)"
   timed cargo +"$toolchain" install --quiet --force wasm-pack --version "$wasm_pack_version"
+fi
+
+# 5b. geckodriver, the WebDriver server for Firefox (the cross-engine tests and wasm-bindgen-test in Firefox).
+geckodriver_version=0.37.1
+if [ "$purpose" = serve ]; then
+  :
+elif [ "$(geckodriver --version 2>/dev/null | head -n 1)" = "geckodriver $geckodriver_version" ]; then
+  say "geckodriver $geckodriver_version: present"
+else
+  say "geckodriver $geckodriver_version: building from crates.io (~5 min)"
+  timed cargo +"$toolchain" install --quiet --force --locked geckodriver --version "$geckodriver_version"
 fi
 
 # 6. npm packages for the end-to-end tests, from the committed lockfile.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test Lanes has: format, clippy (wasm32 and native), native unit tests, wasm-bindgen tests
-# in headless Chromium, the release build, and the Playwright end-to-end specs against that build.
+# in headless Chromium, the release build, and the Playwright end-to-end specs against that build; then the wasm tests
+# in Firefox and the cross-engine subset in Firefox and WebKitGTK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/bootstrap.sh
@@ -27,5 +28,15 @@ step "the same wasm tests through wasm-pack, as users run them" \
 step "release build (trunk)" trunk build --release
 step "end-to-end tests in headless Chromium (node --test, Playwright)" \
   node --test --test-concurrency=1 tests/e2e/
+# The other engines (Debian's Firefox ESR through geckodriver; WebKitGTK through WebKitWebDriver under Xvfb, with
+# SharedArrayBuffer hidden as it ships and exposed): the wasm tests in Firefox, and the cross-engine e2e subset.
+step "wasm tests in headless Firefox (wasm-bindgen-test, geckodriver)" \
+  env GECKODRIVER="$(command -v geckodriver)" GECKODRIVER_ARGS="--binary $(command -v firefox-esr)" \
+  cargo test --test web --test pool --test measure
+step "cross-engine e2e subset in Firefox (node --test, WebDriver)" node --test tests/engines/firefox.test.mjs
+step "cross-engine e2e subset in WebKitGTK, SharedArrayBuffer hidden (node --test, WebDriver)" \
+  node --test tests/engines/webkit.test.mjs
+step "cross-engine e2e subset in WebKitGTK, SharedArrayBuffer exposed (node --test, WebDriver)" \
+  node --test tests/engines/webkit-sab.test.mjs
 step "benchmark, quick mode (completes and writes a valid report; no timing asserts)" \
   env LANES_BENCH_SKIP_BUILD=1 bash .ci/bench.sh --quick

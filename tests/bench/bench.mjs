@@ -1,6 +1,8 @@
 // Lanes' benchmark: drives the release build in headless Chromium through fixed scenarios, compares with the
 // native kernel timings measured in the same run, prints a table (measured, target, PASS/MISS) and writes
 // target/bench/report.json. Run it through `bash .ci/bench.sh` (add `--quick` for the CI smoke run).
+// `--engine=firefox|webkit` runs the CPU and I/O scenarios (P1–P4) in that engine instead of Chromium, through
+// tests/engines/webdriver.mjs (WebKit with SharedArrayBuffer exposed: without it there is no pool to measure).
 // Figures are reported, never asserted: only the report's shape is checked (in quick mode too).
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -8,11 +10,16 @@ import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, ioRows, openBrowser, poolState, resultRows, serveStatic, startLoopback } from '../e2e/support.mjs';
+import { ENGINES, launchEngine, probedDist } from '../engines/webdriver.mjs';
 
 const quick = process.argv.includes('--quick');
 const nativePath = process.argv.find((arg) => arg.startsWith('--native='))?.slice('--native='.length);
+const engine = process.argv.find((arg) => arg.startsWith('--engine='))?.slice('--engine='.length) ?? 'chromium';
+if (engine !== 'chromium' && !ENGINES.includes(engine)) throw new Error(`--engine=${engine}: one of chromium, ${ENGINES.join(', ')}`);
 // `--only=P1,P5` runs just those scenario groups (for working on one target); the report records the choice.
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+// Another engine than Chromium runs the CPU and I/O groups unless told otherwise.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ??
+  (engine === 'chromium' ? null : ['P1', 'P2', 'P3', 'P4']);
 const wanted = (...ids) => only === null || ids.some((id) => only.includes(id));
 const outDir = new URL('../../target/bench/', import.meta.url).pathname;
 const say = (text) => process.stderr.write(`[bench] ${text}\n`);
@@ -80,9 +87,13 @@ figures.wasm = { file: wasmFile, raw_bytes: wasm.length, gzip_bytes: Math.round(
 record('P9a', 'release wasm, gzip', gzipKiB, 'KiB', 600, atMost, `${(wasm.length / 1024).toFixed(0)} KiB raw`);
 
 const native = nativePath ? JSON.parse(await readFile(nativePath, 'utf8')) : null;
-const server = await serveStatic();
+// Other engines get the release build with the page-error probe (tests/engines/probe.js) as its first script.
+const probed = engine === 'chromium' ? null : await probedDist();
+const server = await serveStatic(probed?.root ?? DIST);
 const loopback = await startLoopback();
-const browser = await openBrowser();
+const browser = engine === 'chromium' ? await openBrowser() : await launchEngine(engine, { sharedArrayBuffer: true });
+const browserVersion = engine === 'chromium' ? tryRun('/usr/bin/chromium', ['--version']) : browser.browser;
+say(`engine: ${engine} (${browserVersion})`);
 const { page } = browser;
 try {
   // ---- time to interactive (P9b): navigation start to a mounted, usable form; and to a ready pool
@@ -103,7 +114,9 @@ try {
       `pool ready at ${round(median(loads.map((load) => load.poolReady)), 0)} ms`);
   }
 
-  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  // The pool has a thread per hardwareConcurrency; the ideal speedup is bounded by the real cores too (WebKit
+  // reports 4 on this 2-core machine).
+  const cores = Math.min(await page.evaluate(() => navigator.hardwareConcurrency), cpus().length);
 
   // ---- CPU kernels (P1, P2, P3). This machine's parallel capacity drifts from minute to minute, so worker and
   // pool are measured in ROUNDS page loads and P1 is the median of the per-round speedups (each round's two
@@ -269,11 +282,12 @@ try {
     record('P8', `pipelined vs fetch-then-process (${quick ? 'N=4, 50 ms, n=10⁷' : 'N=10, 200 ms, ~100 ms CPU'})`, twoPhase / pipelined, '×', 1.5, atLeast,
       `sequential ${Number(pipeline.sequential.wallMs).toFixed(0)} ms, fetch-then-process ${twoPhase.toFixed(0)} ms, pipelined ${pipelined.toFixed(0)} ms; sum-loop n=${work} per item`);
   }
-  browser.assertNoPageErrors();
+  await browser.assertNoPageErrors();
 } finally {
   await browser.close();
   await loopback.close();
   await server.close();
+  await probed?.remove();
 }
 
 const report = {
@@ -281,6 +295,7 @@ const report = {
   version: 1,
   quick,
   only,
+  engine,
   generated_at: new Date().toISOString(),
   commit: tryRun('git', ['rev-parse', 'HEAD']),
   machine: {
@@ -289,6 +304,7 @@ const report = {
     memory_gib: round(totalmem() / 2 ** 30, 1),
     os: release(),
     chromium: tryRun('/usr/bin/chromium', ['--version']),
+    browser: browserVersion,
     rustc: tryRun('rustc', ['--version']),
     node: process.version,
   },
@@ -313,4 +329,4 @@ console.log(line(['id', 'scenario', 'measured', 'target', 'result', 'detail']));
 for (const row of rows) console.log(line(row));
 const counted = results.filter((result) => result.pass !== null);
 console.log(`\n${counted.filter((result) => result.pass).length} PASS, ${counted.filter((result) => !result.pass).length} MISS, ${results.length - counted.length} reported or not measured${quick ? ' (quick mode: figures are not meaningful)' : ''}`);
-console.log(`report: ${join(outDir, 'report.json')}`);
+console.log(`engine: ${engine} (${browserVersion}); report: ${join(outDir, 'report.json')}`);

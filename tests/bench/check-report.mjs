@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 const report = JSON.parse(await readFile(process.argv[2] ?? 'target/bench/report.json', 'utf8'));
 assert.equal(report.schema, 'lanes-bench');
 assert.equal(report.version, 1);
-for (const key of ['cpu', 'cores', 'memory_gib', 'chromium', 'rustc', 'node']) assert.ok(key in report.machine, `machine.${key}`);
+for (const key of ['cpu', 'cores', 'memory_gib', 'chromium', 'browser', 'rustc', 'node']) assert.ok(key in report.machine, `machine.${key}`);
+assert.ok(['chromium', 'firefox', 'webkit'].includes(report.engine), `engine: ${report.engine}`);
 assert.ok(Array.isArray(report.native?.kernels) && report.native.kernels.length === 4, 'native kernel timings');
 const ids = new Set(report.results.map((result) => result.id));
 // A run limited with --only has the scenarios it asked for (and P9a, which costs nothing).
@@ -19,4 +20,4 @@ for (const result of report.results) {
   assert.ok([true, false, null].includes(result.pass));
 }
 const measured = report.results.filter((result) => result.measured !== null).length;
-console.log(`report ok: ${report.results.length} scenarios, ${measured} measured, commit ${report.commit}`);
+console.log(`report ok: ${report.results.length} scenarios, ${measured} measured, engine ${report.engine}, commit ${report.commit}`);
