@@ -102,13 +102,23 @@ fn the_pool_size_changes_only_when_nothing_runs_and_a_pool_can_be_rebuilt() {
 
     // The start-up calibration holds it back too.
     lab.runs.set_calibrating(true);
-    assert!(resize_pool(lab, other).unwrap_err().contains("measuring this machine"));
+    assert!(
+        resize_pool(lab, other)
+            .unwrap_err()
+            .contains("measuring this machine")
+    );
     lab.runs.set_calibrating(false);
 
     // A pool still starting cannot be replaced yet; a build without a pool says why there is none.
     lab.pool.set(PoolState::Starting);
-    assert!(resize_pool(lab, other).unwrap_err().contains("the pool is starting"));
-    lab.pool.set(PoolState::WorkerOnly("the page is not cross-origin isolated".to_owned()));
+    assert!(
+        resize_pool(lab, other)
+            .unwrap_err()
+            .contains("the pool is starting")
+    );
+    lab.pool.set(PoolState::WorkerOnly(
+        "the page is not cross-origin isolated".to_owned(),
+    ));
     let refused = resize_pool(lab, other).unwrap_err();
     assert!(
         refused.contains("this build has no pool to size: the page is not cross-origin isolated"),

@@ -56,7 +56,10 @@ fn the_environment_reads_what_the_boot_check_found() {
     assert_eq!(capability.missing, Some(Missing::SharedArrayBuffer));
     assert!(capability.checked);
     let reason = capability.pool_unavailable().unwrap();
-    assert!(reason.contains("isolated, but this browser does not expose SharedArrayBuffer"), "{reason}");
+    assert!(
+        reason.contains("isolated, but this browser does not expose SharedArrayBuffer"),
+        "{reason}"
+    );
 
     // A refused memory keeps what the browser said.
     let refused = js_sys::JSON::parse(
@@ -68,7 +71,11 @@ fn the_environment_reads_what_the_boot_check_found() {
     assert_eq!(capability.detail.as_deref(), Some("RangeError: out of memory"));
 
     // No report, or nonsense in its place: this test page (threaded, served isolated) infers the threaded build.
-    for value in [JsValue::UNDEFINED, JsValue::from_str("threaded"), js_sys::Object::new().into()] {
+    for value in [
+        JsValue::UNDEFINED,
+        JsValue::from_str("threaded"),
+        js_sys::Object::new().into(),
+    ] {
         set(&value);
         let capability = Environment::read().capability;
         assert!(!capability.checked, "{value:?}");

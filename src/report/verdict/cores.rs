@@ -72,6 +72,7 @@ mod tests {
                         .collect(),
                     freeze: None,
                     threads_used: lanes.len() as u32,
+                    requests: Vec::new(),
                 })
                 .collect(),
             result: "1".to_owned(),
