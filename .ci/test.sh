@@ -32,7 +32,7 @@ step "end-to-end tests in headless Chromium (node --test, Playwright)" \
 # SharedArrayBuffer hidden as it ships and exposed): the wasm tests in Firefox, and the cross-engine e2e subset.
 step "wasm tests in headless Firefox (wasm-bindgen-test, geckodriver)" \
   env GECKODRIVER="$(command -v geckodriver)" GECKODRIVER_ARGS="--binary $(command -v firefox-esr)" \
-  cargo test --test web --test pool --test measure
+  cargo test --test web --test pool --test measure --test main_pool
 step "cross-engine e2e subset in Firefox (node --test, WebDriver)" node --test tests/engines/firefox.test.mjs
 step "cross-engine e2e subset in WebKitGTK, SharedArrayBuffer hidden (node --test, WebDriver)" \
   node --test tests/engines/webkit.test.mjs

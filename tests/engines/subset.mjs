@@ -91,17 +91,28 @@ export function crossEngineSuite(engine, { sharedArrayBuffer = false, pool = tru
   });
 
   if (!pool) {
-    // Known wrong today (reported, not fixed here): the pool row of an isolated page without SharedArrayBuffer
-    // gives the reason for a page that is *not* isolated, beside an environment panel that says it is.
-    test(`${label}: the pool's reason names the missing SharedArrayBuffer, not a missing isolation`, {
-      todo: 'the app gives NOT_ISOLATED as the reason whenever it runs the single-threaded build',
-      timeout: 60_000,
-    }, async () => {
-      const { page } = lab.browser;
+    // An isolated page without SharedArrayBuffer is not "not isolated": boot.js names the capability that is
+    // missing, and the environment panel, the pool row and pool mode's refusal all give that reason.
+    spec('the missing capability is SharedArrayBuffer, named as such (not a missing isolation)', async (page) => {
       await page.goto(`${lab.server.url}/`);
       await poolState(page);
-      assert.doesNotMatch(await page.getByTestId('pool-state').textContent(), /not cross-origin isolated/);
-      assert.match(await page.getByTestId('pool-state').textContent(), /SharedArrayBuffer/);
+      const capability = page.getByTestId('capability');
+      assert.deepEqual([await capability.getAttribute('data-build'), await capability.getAttribute('data-missing')], ['single-threaded', 'shared-array-buffer']);
+      assert.match(await capability.textContent(), /isolated, but this browser does not expose SharedArrayBuffer/);
+      const pool = await page.getByTestId('pool-state').textContent();
+      assert.match(pool, /SharedArrayBuffer/);
+      for (const said of [await capability.textContent(), pool]) assert.doesNotMatch(said, /not cross-origin isolated/);
+      assert.deepEqual(await page.evaluate(() => [window.lanesCapability?.build, window.lanesCapability?.missing]), ['single-threaded', 'shared-array-buffer']);
+    });
+  } else {
+    spec('every boot check passed: the threaded build, and the panel says so', async (page) => {
+      await page.goto(`${lab.server.url}/`);
+      await poolState(page);
+      const capability = page.getByTestId('capability');
+      assert.deepEqual([await capability.getAttribute('data-build'), await capability.getAttribute('data-missing')], ['threaded', '']);
+      assert.deepEqual(await page.evaluate(() => [window.lanesCapability?.build, window.lanesCapability?.missing]), ['threaded', null]);
+      const reported = await page.evaluate(() => navigator.hardwareConcurrency);
+      assert.equal(await page.getByTestId('env-threads').getAttribute('data-value'), String(reported));
     });
   }
 
