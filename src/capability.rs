@@ -94,18 +94,21 @@ pub enum Missing {
     ModuleWorker,
     /// A module worker could not start a nested worker (the compute worker starts the pool's threads itself).
     NestedWorker,
+    /// The worker check got no answer in time: the browser may have everything, on a machine too busy to show it.
+    WorkerTimeout,
     /// Everything was there, but the threaded build failed to start; `boot.js` loaded the other one.
     ThreadedStart,
 }
 
 impl Missing {
     /// Every capability, in the order `boot.js` checks them.
-    pub const ALL: [Missing; 6] = [
+    pub const ALL: [Missing; 7] = [
         Missing::Isolation,
         Missing::SharedArrayBuffer,
         Missing::SharedMemory,
         Missing::ModuleWorker,
         Missing::NestedWorker,
+        Missing::WorkerTimeout,
         Missing::ThreadedStart,
     ];
 
@@ -117,6 +120,7 @@ impl Missing {
             Missing::SharedMemory => "shared-memory",
             Missing::ModuleWorker => "module-worker",
             Missing::NestedWorker => "nested-worker",
+            Missing::WorkerTimeout => "worker-timeout",
             Missing::ThreadedStart => "threaded-start",
         }
     }
@@ -234,7 +238,9 @@ impl CapabilityReport {
                     self.memory_max_bytes / MIB,
                     said(&self.detail)
                 ),
-                "free some memory (close other tabs) or use a 64-bit browser, then reload".to_owned(),
+                "this browser limits shared memory (mobile WebKit and 32-bit browsers refuse large shared \
+                 maxima): a 64-bit desktop browser gets the pool"
+                    .to_owned(),
             ),
             Missing::ModuleWorker => (
                 format!(
@@ -250,6 +256,14 @@ impl CapabilityReport {
                     said(&self.detail)
                 ),
                 "use a browser with nested workers (current Chrome, Firefox, and Safari 15.5 or later)".to_owned(),
+            ),
+            Missing::WorkerTimeout => (
+                format!(
+                    "the boot check's module worker did not answer within its time limit, so whether workers work \
+                     here is unknown{}",
+                    said(&self.detail)
+                ),
+                "the machine may have been too busy to answer in time: reload the page to check again".to_owned(),
             ),
             Missing::ThreadedStart => (
                 format!("the threaded build failed to start{}", said(&self.detail)),
@@ -281,9 +295,14 @@ impl CapabilityReport {
             " (inferred: boot.js did not load this page)"
         };
         match (self.build, self.explanation()) {
+            (Build::Threaded, _) if !self.checked => format!(
+                "threaded build: the page is cross-origin isolated and SharedArrayBuffer is exposed; boot.js did \
+                 not load this page, so the shared memory of up to {} MiB and nested workers were not checked",
+                self.memory_max_bytes / MIB
+            ),
             (Build::Threaded, _) => format!(
                 "threaded build: the page is cross-origin isolated, SharedArrayBuffer is exposed, a shared wasm \
-                 memory of up to {} MiB was granted and a module worker can start nested workers{checked}",
+                 memory of up to {} MiB was granted and a module worker can start nested workers",
                 self.memory_max_bytes / MIB
             ),
             (Build::SingleThreaded, Some(Explanation { problem, fix })) => {
@@ -378,6 +397,8 @@ mod tests {
             );
         }
         assert!(problems[4].contains("could not start another worker"));
+        assert!(problems[5].contains("did not answer within its time limit"));
+        assert!(!problems[5].contains("use a browser"), "{}", problems[5]);
     }
 
     #[test]
@@ -426,7 +447,12 @@ mod tests {
             (threaded.build, threaded.missing, threaded.checked),
             (Build::Threaded, None, false)
         );
-        assert!(threaded.summary().contains("inferred"));
+        assert!(
+            threaded.summary().contains("were not checked"),
+            "a check that did not run is not claimed: {}",
+            threaded.summary()
+        );
+        assert!(!threaded.summary().contains("was granted"));
         let webkit = CapabilityReport::inferred(true, false, false);
         assert_eq!(webkit.missing, Some(Missing::SharedArrayBuffer));
         let plain = CapabilityReport::inferred(false, false, false);

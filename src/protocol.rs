@@ -110,6 +110,11 @@ pub enum ComputeResponse {
         instantiated_ms: f64,
         /// When every pool thread was ready.
         pool_ready_ms: f64,
+        /// Why the worker runs the single-threaded build although the page asked for a pool (its threaded
+        /// instance could not start: a shared memory of its own refused, say); absent when it runs the build it
+        /// was sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fallback: Option<String>,
     },
     /// Start-up failed; the worker answers nothing after this.
     InitFailed {

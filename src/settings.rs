@@ -222,10 +222,11 @@ pub struct CpuSettings {
 /// The most pool threads `threads=` and the environment panel accept.
 pub const MAX_THREADS: u32 = 64;
 
-/// The pool size a permalink carries: `pool` when it differs from the core count the browser reports, else
-/// nothing (a link opened elsewhere then sizes the pool for that machine).
-pub fn threads_param(pool: u32, reported: u32) -> Option<u32> {
-    (pool != reported).then_some(pool)
+/// The pool size a permalink carries: `pool` when it differs from the size the page would start by itself
+/// (`default`, [`default_threads`] of the reported count), else nothing (a link opened elsewhere then sizes the
+/// pool for that machine).
+pub fn threads_param(pool: u32, default: u32) -> Option<u32> {
+    (pool != default).then_some(pool)
 }
 
 /// The pool size a page starts with when nothing asks for another: the reported core count, within

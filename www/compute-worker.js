@@ -4,7 +4,8 @@
 // posts `{ module, threads }`: this worker imports the module, instantiates its own wasm instance (with its own
 // memory, shared in the threaded build) from the compiled `module`, starts the rayon pool (threaded build,
 // threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
-// `Ready` handshake. Failures are reported in the protocol's shape (`{ kind: "InitFailed", reason }`).
+// `Ready` handshake. A threaded instance that cannot start falls back to the single-threaded build (see below).
+// Failures are reported in the protocol's shape (`{ kind: "InitFailed", reason }`).
 const now = () => performance.timeOrigin + performance.now();
 const spawnedMs = now();
 
@@ -21,12 +22,24 @@ self.onmessage = async (event) => {
       throw new Error('the first message must be { module: WebAssembly.Module, threads: a whole number >= 0 }');
     }
     const bindings = await import(moduleUrl.href);
-    await bindings.default({ module_or_path: module });
+    try {
+      await bindings.default({ module_or_path: module });
+    } catch (error) {
+      // The threaded build's instance reserves a shared memory of its own (512 MiB at most), which a browser
+      // that granted the page's may refuse the worker's. Then the worker runs the single-threaded build from
+      // st/ (next to this script, as .ci/trunk-post-build.sh writes it) and says why, so worker mode works.
+      if (typeof bindings.initThreadPool !== 'function') throw error;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const single = await import(new URL('./st/lanes.js', self.location.href).href);
+      await single.default({ module_or_path: new URL('./st/lanes_bg.wasm', self.location.href) });
+      single.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
+      return;
+    }
     const instantiatedMs = now();
     // The single-threaded build (pages without cross-origin isolation) has no pool to start.
     const pooled = threads > 0 && typeof bindings.initThreadPool === 'function';
     if (pooled) await bindings.initThreadPool(threads);
-    bindings.computeWorkerMain(spawnedMs, instantiatedMs, now(), pooled ? threads : 0);
+    bindings.computeWorkerMain(spawnedMs, instantiatedMs, now(), pooled ? threads : 0, undefined);
   } catch (error) {
     self.postMessage({ kind: 'InitFailed', reason: String(error?.message ?? error) });
   }

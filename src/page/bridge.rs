@@ -233,6 +233,8 @@ impl Health {
 
 /// The page's handle on the compute worker. Dropping it terminates the worker.
 pub struct ComputeBridge {
+    /// Why the worker runs the single-threaded build instead of the threaded one it was sent, if it does.
+    fallback: Option<String>,
     worker: Worker,
     pending: Pending,
     next_job: Cell<JobId>,
@@ -338,6 +340,7 @@ impl ComputeBridge {
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
         let bridge = ComputeBridge {
+            fallback: None,
             worker,
             pending,
             next_job: Cell::new(1),
@@ -356,8 +359,13 @@ impl ComputeBridge {
                 spawned_ms,
                 instantiated_ms,
                 pool_ready_ms,
+                fallback,
             } => Ok((
-                bridge,
+                {
+                    let mut bridge = bridge;
+                    bridge.fallback = fallback;
+                    bridge
+                },
                 PoolInfo {
                     threads,
                     requested_ms,
@@ -369,6 +377,12 @@ impl ComputeBridge {
             ComputeResponse::InitFailed { reason } => Err(WorkerError::InitFailed(reason)),
             other => Err(WorkerError::Protocol(format!("{other:?} before the handshake"))),
         }
+    }
+
+    /// Why the worker runs the single-threaded build although it was sent the threaded one (its own instance
+    /// could not start), or `None` when it runs what it was sent.
+    pub fn fallback(&self) -> Option<&str> {
+        self.fallback.as_deref()
     }
 
     /// Sends a no-op request and waits for its answer: one protocol round trip.

@@ -24,8 +24,11 @@ pub struct Environment {
     /// Whether `SharedArrayBuffer` exists in this scope.
     pub shared_array_buffer: bool,
     /// `navigator.hardwareConcurrency`, at least 1: what the browser reports, which may be more cores than the
-    /// machine has (WebKitGTK reports 4 on 2 cores).
+    /// machine has (WebKitGTK reports 4 on 2 cores) — or 1 where it reports nothing ([`Environment::reported_cores`]
+    /// says which).
     pub hardware_concurrency: u32,
+    /// `navigator.hardwareConcurrency` as reported, `None` where the browser reports no count (or 0).
+    pub reported_cores: Option<u32>,
     /// Which build `boot.js` loaded and the capability it found missing (`window.lanesCapability`), or what the
     /// page can infer when `boot.js` did not load it.
     pub capability: &'static CapabilityReport,
@@ -41,13 +44,15 @@ impl Environment {
             js_sys::Reflect::has(&js_sys::global(), &"SharedArrayBuffer".into()).unwrap_or(false);
         let capability = read_capability()
             .unwrap_or_else(|| CapabilityReport::inferred(isolated, shared_array_buffer, crate::THREADED));
+        let reported_cores = window
+            .map(|window| window.navigator().hardware_concurrency())
+            .filter(|threads| threads.is_finite() && *threads >= 1.0)
+            .map(|threads| threads.min(f64::from(u32::MAX)) as u32);
         Environment {
             isolated,
             shared_array_buffer,
-            hardware_concurrency: window
-                .map(|window| window.navigator().hardware_concurrency())
-                .filter(|threads| threads.is_finite() && *threads >= 1.0)
-                .map_or(1, |threads| threads as u32),
+            hardware_concurrency: reported_cores.unwrap_or(1),
+            reported_cores,
             // Read once per page and kept for its lifetime: leaking the small report keeps `Environment` (and
             // so `Lab`) `Copy`.
             capability: Box::leak(Box::new(capability)),
@@ -195,15 +200,19 @@ pub struct Lab {
 }
 
 /// Records `query` in the address as a new history entry, keeping the parameters that are about the page rather
-/// than an experiment (`debug`, `coi`). Without a history (sandboxed frames) only the address stays behind.
+/// than an experiment (`debug`, `coi`, and `threads` unless `query` names its own). Without a history
+/// (sandboxed frames) only the address stays behind.
 pub fn push_address(query: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let search = window.location().search().unwrap_or_default();
+    let own_threads = crate::settings::query_pairs(query)
+        .iter()
+        .any(|(key, _)| key == "threads");
     let kept: Vec<String> = crate::settings::query_pairs(&search)
         .into_iter()
-        .filter(|(key, _)| key == "debug" || key == "coi")
+        .filter(|(key, _)| key == "debug" || key == "coi" || (key == "threads" && !own_threads))
         .map(|(key, value)| format!("{key}={value}"))
         .collect();
     let mut address = format!("?{query}");
@@ -213,6 +222,33 @@ pub fn push_address(query: &str) {
     }
     if let Ok(history) = window.history() {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
+}
+
+/// Sets `threads=` in the current address (or removes it, for `None`) without a new history entry, so a reload
+/// or a copied address keeps the pool size the environment panel applied.
+fn replace_address_threads(threads: Option<u32>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let mut pairs: Vec<String> = crate::settings::query_pairs(&search)
+        .into_iter()
+        .filter(|(key, _)| key != "threads")
+        .map(|(key, value)| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair(&key, &value)
+                .finish()
+        })
+        .collect();
+    pairs.extend(threads.map(|threads| format!("threads={threads}")));
+    let address = if pairs.is_empty() {
+        window.location().pathname().unwrap_or_default()
+    } else {
+        format!("?{}", pairs.join("&"))
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
     }
 }
 
@@ -306,7 +342,10 @@ impl Lab {
     /// The pool size a permalink carries (`threads=`): the size asked for, when it differs from the core count
     /// the browser reports (tracked).
     pub fn permalink_threads(&self) -> Option<u32> {
-        settings::threads_param(self.pool_threads.get(), self.environment.hardware_concurrency)
+        settings::threads_param(
+            self.pool_threads.get(),
+            settings::default_threads(self.environment.hardware_concurrency),
+        )
     }
 
     /// The id the next experiment gets.
@@ -515,6 +554,7 @@ pub fn start_pool(lab: Lab) {
     spawn_local(async move {
         match ComputeBridge::start(threads).await {
             Ok((bridge, info)) => {
+                let fallback = bridge.fallback().map(str::to_owned);
                 bridge.on_fault(move |error| {
                     // Runs inside the broken bridge's own callback: rebuild from a fresh task, after it returns.
                     spawn_local(async move { rebuild_pool(lab, Some(error)) });
@@ -522,6 +562,8 @@ pub fn start_pool(lab: Lab) {
                 lab.bridge.set_value(Some(Rc::new(bridge)));
                 lab.pool.set(if info.threads > 0 {
                     PoolState::Ready(info)
+                } else if let Some(reason) = fallback {
+                    PoolState::WorkerOnly(fallback_reason(&reason))
                 } else {
                     PoolState::WorkerOnly(lab.environment.capability.pool_unavailable().unwrap_or_else(
                         || {
@@ -535,6 +577,16 @@ pub fn start_pool(lab: Lab) {
             Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
         }
     });
+}
+
+/// Why there is no pool when the compute worker fell back to the single-threaded build although the page runs
+/// the threaded one: its own instance could not start (each instance reserves its own shared memory).
+fn fallback_reason(reason: &str) -> String {
+    format!(
+        "the page runs the threaded build, but the compute worker could not start it ({reason}) and runs the \
+         single-threaded build instead; the browser may limit how much shared memory a page reserves — reload \
+         to try again"
+    )
 }
 
 /// Stops every job in the compute worker: through its stop flag where the page shares memory with it, and
@@ -581,6 +633,10 @@ pub fn resize_pool(lab: Lab, threads: u32) -> Result<(), String> {
         // A pool that failed to start (too many threads for this machine's memory, say) may start smaller.
         PoolState::Ready(_) | PoolState::Unavailable(_) => {
             lab.pool_threads.set(threads);
+            replace_address_threads(settings::threads_param(
+                threads,
+                settings::default_threads(lab.environment.hardware_concurrency),
+            ));
             rebuild_pool(lab, None);
             Ok(())
         }

@@ -199,7 +199,7 @@ fn handle(request: ComputeRequest, scope: &DedicatedWorkerGlobalScope) -> Option
 
 /// Called by `www/compute-worker.js` after it has instantiated the module and started the pool (`threads` > 0,
 /// threaded build only): installs the request handler and sends the ready handshake with the start-up
-/// timestamps.
+/// timestamps, and `fallback` — why this instance is the single-threaded build the worker fell back to.
 ///
 /// # Errors
 /// When called outside a dedicated worker.
@@ -209,6 +209,7 @@ pub fn compute_worker_main(
     instantiated_ms: f64,
     pool_ready_ms: f64,
     threads: u32,
+    fallback: Option<String>,
 ) -> Result<(), JsValue> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().dyn_into()?;
     let reply_scope = scope.clone();
@@ -236,6 +237,7 @@ pub fn compute_worker_main(
         spawned_ms,
         instantiated_ms,
         pool_ready_ms,
+        fallback,
     };
     // The shared words ride along the handshake as an extra property (serde knows nothing of shared views).
     let message = to_js(&ready)?;

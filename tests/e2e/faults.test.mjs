@@ -2,7 +2,7 @@
 // event or watchdog), reported under Environment, replaced by a new worker, and the next run works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poolState, resultRows, useLab } from './support.mjs';
+import { openBrowser, poolState, resultRows, useLab } from './support.mjs';
 
 const lab = useLab();
 
@@ -38,3 +38,47 @@ for (const [fault, kind] of [['trap', 'crashed'], ['hang', 'unresponsive'], ['ex
     lab.browser.assertNoPageErrors();
   });
 }
+
+// Each instance of the threaded build reserves a shared memory of its own; a browser that granted the page's may
+// refuse the compute worker's. The worker then runs the single-threaded build and says why: worker mode works,
+// the pool is unavailable with that reason — not a dead worker. Forced by serving compute-worker.js with a
+// WebAssembly.Memory that refuses shared memories in front of it (a fresh browser: no service worker yet, so
+// Playwright sees the worker's own request).
+test('a compute worker refused its shared memory runs the single-threaded build: worker mode works, the pool says why', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.route(/\/compute-worker\.js\?/, async (route) => {
+      const response = await route.fetch();
+      const refuse = `{
+        const Memory = WebAssembly.Memory;
+        const refusing = function Memory_(descriptor) {
+          if (descriptor?.shared) throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+          return new Memory(descriptor);
+        };
+        refusing.prototype = Memory.prototype;
+        WebAssembly.Memory = refusing;
+      }\n`;
+      await route.fulfill({ response, body: refuse + (await response.text()) });
+    });
+    await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
+    assert.equal((await poolState(page)).state, 'unavailable');
+    assert.equal(await page.getByTestId('capability').getAttribute('data-build'), 'threaded', 'the page kept its build');
+    const pool = await page.getByTestId('pool-state').textContent();
+    assert.match(pool, /the compute worker could not start it \(RangeError: WebAssembly\.Memory\(\): could not allocate memory\)/);
+    assert.match(pool, /runs the single-threaded build instead.*worker mode works/s);
+    // Pool mode is refused with that reason where the user is looking; worker mode runs.
+    assert.match(
+      await page.getByTestId('form-message').textContent(),
+      /pool mode: this needs the rayon pool, which is unavailable: the page runs the threaded build, but the compute worker/,
+    );
+    assert.equal(await page.getByTestId('run-button').isDisabled(), true);
+    await page.getByTestId('mode-pool').click();
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 1);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['worker', '148933']]);
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});

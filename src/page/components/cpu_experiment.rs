@@ -123,7 +123,7 @@ pub fn CpuExperiment(
         picture.set(None);
         let ideal_speedup = match lab.pool.get_untracked() {
             PoolState::Ready(info) => f64::from(info.threads),
-            _ => f64::from(lab.environment.hardware_concurrency),
+            _ => f64::from(lab.pool_threads.get_untracked()),
         };
         spawn_local(run_cpu(run, settings, ideal_speedup, move |image| {
             picture.set(Some(image));

@@ -12,11 +12,13 @@ pub fn EnvPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let environment = lab.environment;
     let yes_no = |value: bool| if value { "yes" } else { "no" };
+    let plural = |count: u32| if count == 1 { "" } else { "s" };
     let pool_text = move || match lab.pool.get() {
         PoolState::Starting => "starting…".to_owned(),
         PoolState::Ready(info) => format!(
-            "ready with {} threads (worker {:.0} ms, wasm instance {:.0} ms, pool {:.0} ms)",
+            "ready with {} thread{} (worker {:.0} ms, wasm instance {:.0} ms, pool {:.0} ms)",
             info.threads,
+            plural(info.threads),
             info.spawned_ms - info.requested_ms,
             info.instantiated_ms - info.spawned_ms,
             info.pool_ready_ms - info.instantiated_ms,
@@ -40,9 +42,11 @@ pub fn EnvPanel() -> impl IntoView {
     };
     let (isolation_state, isolation_detail) = (isolation("state"), isolation("detail"));
     let capability = environment.capability;
-    let reported = environment.hardware_concurrency;
-    let plural = |count: u32| if count == 1 { "" } else { "s" };
-    let reported_text = format!("the browser reports {reported} logical core{}", plural(reported));
+    let reported = environment.reported_cores;
+    let reported_text = match reported {
+        Some(cores) => format!("the browser reports {cores} logical core{}", plural(cores)),
+        None => "the browser reports no core count (the pool starts with 1 thread)".to_owned(),
+    };
 
     // The pool size field: a whole number of threads; a new size rebuilds the pool (when nothing runs).
     let threads_text = RwSignal::new(lab.pool_threads.get_untracked().to_string());
@@ -89,7 +93,7 @@ pub fn EnvPanel() -> impl IntoView {
                     {capability.summary()}
                 </dd>
                 <dt>"hardwareConcurrency"</dt>
-                <dd data-testid="env-threads" data-value=reported.to_string()>
+                <dd data-testid="env-threads" data-value=reported.map_or_else(String::new, |cores| cores.to_string())>
                     {reported_text.clone()}
                 </dd>
                 <dt>"Pool"</dt>
@@ -123,7 +127,7 @@ pub fn EnvPanel() -> impl IntoView {
                         " threads "
                         <span class="hint" id="pool-threads-note" data-testid="pool-threads-used">
                             {move || format!(
-                                "— {}; {reported_text}, which may be more than the machine has (the scaling sweep \
+                                "— {}; {reported_text}, a count browsers may round up or down (the scaling sweep \
                                  shows where adding threads stops helping)",
                                 pool_used()
                             )}

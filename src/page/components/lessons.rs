@@ -104,7 +104,7 @@ fn start(lab: Lab, lesson: Lesson, live: Live) -> Result<(), String> {
         Plan::Cpu { modes, repeats } => {
             let ideal = match lab.pool.get_untracked() {
                 PoolState::Ready(info) => f64::from(info.threads),
-                _ => f64::from(lab.environment.hardware_concurrency),
+                _ => f64::from(lab.pool_threads.get_untracked()),
             };
             let settings = CpuSettings {
                 spec: calibrated_primes(lab),

@@ -42,7 +42,9 @@ pub async fn run_cpu(run: Run, settings: CpuSettings, ideal_speedup: f64, show_p
         };
         if mode == Mode::MainPool {
             let starting = !matches!(main_pool::state(), MainPoolState::Ready(_));
-            let threads = lab.environment.hardware_concurrency;
+            // The pool size asked for (`threads=`, the environment panel) when the page's pool first starts; rayon's
+            // pool on the UI thread cannot be rebuilt, so it keeps that size for the page's lifetime.
+            let threads = lab.pool_threads.get_untracked();
             if starting {
                 run.status(format!(
                     "{} · main-pool mode · starting the page's own rayon pool ({threads} threads; once per page, \

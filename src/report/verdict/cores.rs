@@ -1,6 +1,6 @@
 //! The hint that a pool may have more threads than the machine has cores: browsers report
-//! `navigator.hardwareConcurrency` as they like (WebKitGTK says 4 on a 2-core machine), and a pool sized by it
-//! oversubscribes the cores. The sentence only points at the sweep, which measures where adding threads stops
+//! `navigator.hardwareConcurrency` as they like (WebKitGTK says 4 on a 2-core machine), and a pool sized by it —
+//! or by a `threads=` / pool size set above the machine's cores — oversubscribes the cores. The sentence only points at the sweep, which measures where adding threads stops
 //! helping; it never claims the core count, which the page cannot know.
 
 use super::{Call, ModeReport};
@@ -31,9 +31,10 @@ pub(super) fn fewer_cores_hint(
         return None;
     }
     Some(format!(
-        "Against {base_name} the pool reached only {speedup:.2}× on {threads:.0} threads ({basis}): the browser \
-         may report more cores than the machine has — run the scaling sweep (Presets → {}) to see where adding \
-         threads stops helping.",
+        "Against {base_name} the pool reached only {speedup:.2}× on {threads:.0} threads ({basis}): the pool may \
+         have more threads than the machine has cores (browsers may report more cores than there are, and the \
+         pool size can be set higher) — run the scaling sweep (Presets → {}) to see where adding threads stops \
+         helping.",
         sweep_button()
     ))
 }
@@ -111,9 +112,10 @@ mod tests {
         let text = text(&report(&[120.0, 121.0, 119.0], &[100.0, 101.0, 99.0], 4, 4));
         assert!(
             text.contains(
-                "Against worker the pool reached only 1.20× on 4 threads (medians of 3 repeats each): the \
-                 browser may report more cores than the machine has — run the scaling sweep (Presets → Scaling \
-                 sweep) to see where adding threads stops helping."
+                "Against worker the pool reached only 1.20× on 4 threads (medians of 3 repeats each): the pool \
+                 may have more threads than the machine has cores (browsers may report more cores than there \
+                 are, and the pool size can be set higher) — run the scaling sweep (Presets → Scaling sweep) to \
+                 see where adding threads stops helping."
             ),
             "{text}"
         );

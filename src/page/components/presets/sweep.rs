@@ -10,7 +10,7 @@ use crate::page::components::presets::{PresetShell, kernel_fields, number_field}
 use crate::page::context::Lab;
 use crate::page::presets::sweep::{SweepChartData, run_sweep};
 use crate::report::stats::amdahl_time;
-use crate::settings::Preset;
+use crate::settings::{self, Preset};
 
 /// The sweep chart: measured medians, the ideal `T1/n` and the fitted Amdahl curve.
 #[component]
@@ -99,7 +99,9 @@ pub fn SweepPreset(
     autorun: bool,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let cores = lab.environment.hardware_concurrency;
+    // The reported count within the pool's limit (MAX_THREADS): the sweep goes to twice this, which the threaded
+    // build's memory budget allows for (crate::capability::MemoryBudget).
+    let cores = settings::default_threads(lab.environment.hardware_concurrency);
     // The one-thread point should take long enough to show the lesson: the calibrated default where the page has
     // measured this machine, else a static size.
     let size = lab
