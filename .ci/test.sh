@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test Lanes has: format, clippy (wasm32 and native), native unit tests, wasm-bindgen tests
 # in headless Chromium, the release build, and the Playwright end-to-end specs against that build; then the wasm tests
-# in Firefox and the cross-engine subset in Firefox and WebKitGTK.
+# in Firefox and the cross-engine subset in Firefox and WebKitGTK; and the benchmark's quick run in each engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/bootstrap.sh
@@ -40,3 +40,9 @@ step "cross-engine e2e subset in WebKitGTK, SharedArrayBuffer exposed (node --te
   node --test tests/engines/webkit-sab.test.mjs
 step "benchmark, quick mode (completes and writes a valid report; no timing asserts)" \
   env LANES_BENCH_SKIP_BUILD=1 bash .ci/bench.sh --quick
+# The same smoke run in the other engines, limited to the scenarios each engine has its own figures for (the pool,
+# the frame gaps, the requests). Each run replaces target/bench/report.json and bench.sh checks it at once.
+step "benchmark, quick mode, Firefox: P1, P3, P4 (a valid report; no timing asserts)" \
+  env LANES_BENCH_SKIP_BUILD=1 bash .ci/bench.sh --quick --engine=firefox --only=P1,P3,P4
+step "benchmark, quick mode, WebKitGTK with SharedArrayBuffer exposed: P1, P3, P4 (a valid report; no timing asserts)" \
+  env LANES_BENCH_SKIP_BUILD=1 bash .ci/bench.sh --quick --engine=webkit --only=P1,P3,P4

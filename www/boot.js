@@ -7,14 +7,18 @@
 //   2. shared-array-buffer: `SharedArrayBuffer` exposed (WebKitGTK can be isolated without it);
 //   3. shared-memory: a shared `WebAssembly.Memory` of the build's maximum (src/capability.rs says why that
 //      size) — the page's own instance then uses this very memory, so it is reserved once;
-//   4. module-worker, nested-worker: a module worker that can start a nested worker (capability-worker.js), in at
-//      most WORKER_CHECK_MS.
+//   4. module-worker, nested-worker: a module worker that can start a nested module worker from a `blob:` URL, as
+//      the compute worker starts the pool's threads (capability-worker.js says how). A stage that does not answer
+//      within WORKER_CHECK_MS is worker-timeout instead, with the stage in the detail: not a missing capability
+//      (a busy enough machine takes seconds to start two workers), so the page does not advise a newer browser.
 // The first one missing loads the single-threaded build from st/ instead; so does a threaded build that fails to
 // start. What was found is left in `window.lanesCapability = { build, missing, detail, memoryMaxBytes }` for the
 // environment panel (src/page/context.rs reads it) before either build starts.
 const BUILD = /*@BUILD@*/ null;
 const PAGE_BYTES = 65536;
-const WORKER_CHECK_MS = 2000;
+// A bound, not a wait: the answer usually comes within milliseconds. It caps how long a stuck check delays the
+// page, and leaves a busy machine seconds to start the two workers.
+const WORKER_CHECK_MS = 5000;
 const SINGLE = { js: './st/lanes.js', wasm: './st/lanes_bg.wasm' };
 
 /** An exception as the browser names it: `RangeError: …`. */
@@ -32,7 +36,7 @@ function checkWorkers() {
       resolve(missing ? { missing, detail } : null);
     };
     timer = setTimeout(
-      () => finish(started ? 'nested-worker' : 'module-worker', `no answer within ${WORKER_CHECK_MS} ms`),
+      () => finish('worker-timeout', `the ${started ? 'nested' : 'module'} worker did not answer within ${WORKER_CHECK_MS} ms`),
       WORKER_CHECK_MS,
     );
     try {
@@ -95,6 +99,9 @@ if (found.missing === null) {
     if (performance.getEntriesByName('lanes-mounted').length > 0) throw error;
     console.warn('lanes: the threaded build failed to start; loading the single-threaded build', error);
     report('single-threaded', 'threaded-start', message(error));
+    // The single-threaded build makes a memory of its own: drop this module's hold on the shared one (up to the
+    // build's maximum, 512 MiB, reserved) so that it can be collected.
+    found.memory = null;
     await load(SINGLE, null);
   }
 } else {

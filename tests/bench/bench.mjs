@@ -2,7 +2,8 @@
 // native kernel timings measured in the same run, prints a table (measured, target, PASS/MISS) and writes
 // target/bench/report.json. Run it through `bash .ci/bench.sh` (add `--quick` for the CI smoke run).
 // `--engine=firefox|webkit` runs the CPU and I/O scenarios (P1–P4) in that engine instead of Chromium, through
-// tests/engines/webdriver.mjs (WebKit with SharedArrayBuffer exposed: without it there is no pool to measure).
+// tests/engines/webdriver.mjs (WebKit with SharedArrayBuffer exposed: without it there is no pool to measure; the
+// report's `engine_options` says so).
 // Figures are reported, never asserted: only the report's shape is checked (in quick mode too).
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -91,8 +92,13 @@ const native = nativePath ? JSON.parse(await readFile(nativePath, 'utf8')) : nul
 const probed = engine === 'chromium' ? null : await probedDist();
 const server = await serveStatic(probed?.root ?? DIST);
 const loopback = await startLoopback();
-const browser = engine === 'chromium' ? await openBrowser() : await launchEngine(engine, { sharedArrayBuffer: true });
-const browserVersion = engine === 'chromium' ? tryRun('/usr/bin/chromium', ['--version']) : browser.browser;
+// The engine's launch options, kept in the report: WebKitGTK exposes SharedArrayBuffer only with
+// JSC_useSharedArrayBuffer=true, and without it there is no pool for P1 and P3 to measure; Chromium and Firefox
+// take none (their SharedArrayBuffer follows the page's isolation).
+const engineOptions = engine === 'webkit' ? { sharedArrayBuffer: true } : {};
+const browser = engine === 'chromium' ? await openBrowser() : await launchEngine(engine, engineOptions);
+const chromiumVersion = engine === 'chromium' ? tryRun(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']) : null;
+const browserVersion = engine === 'chromium' ? chromiumVersion : browser.browser;
 say(`engine: ${engine} (${browserVersion})`);
 const { page } = browser;
 try {
@@ -296,6 +302,7 @@ const report = {
   quick,
   only,
   engine,
+  engine_options: engineOptions,
   generated_at: new Date().toISOString(),
   commit: tryRun('git', ['rev-parse', 'HEAD']),
   machine: {
@@ -303,7 +310,8 @@ const report = {
     cores: cpus().length,
     memory_gib: round(totalmem() / 2 ** 30, 1),
     os: release(),
-    chromium: tryRun('/usr/bin/chromium', ['--version']),
+    // Only where Chromium ran the benchmark: another engine's report names no Chromium.
+    chromium: chromiumVersion,
     browser: browserVersion,
     rustc: tryRun('rustc', ['--version']),
     node: process.version,

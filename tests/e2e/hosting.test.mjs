@@ -3,8 +3,9 @@
 // worker off (`?coi=0`) the page runs the single-threaded build: main and worker modes work, pool mode is
 // refused with the reason; the one-reload guard holds; the page carries a Content-Security-Policy.
 // Choosing the build by capability (a server that sends the isolation headers): `threads=` and the environment
-// panel's pool size set the pool; an isolated page without SharedArrayBuffer (WebKitGTK) and one whose shared
-// memory is refused load the single-threaded build and say which capability is missing.
+// panel's pool size set the pool; an isolated page without SharedArrayBuffer (WebKitGTK), one whose shared
+// memory is refused and ones whose worker check fails (no module worker, no nested worker, no answer in time) load
+// the single-threaded build and say which capability is missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, useLab } from './support.mjs';
@@ -29,7 +30,7 @@ test('no headers: the service worker reloads once, the page is isolated and the 
   assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
   const { state, threads } = await poolState(page);
   assert.equal(state, 'ready');
-  assert.equal(threads, await page.evaluate(() => navigator.hardwareConcurrency), 'a pool thread per core');
+  assert.equal(threads, Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 64), 'a pool thread per core, at most 64');
   assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
   await page.getByTestId('run-button').click();
   const rows = await resultRows(page, 2);
@@ -315,5 +316,79 @@ test('a refused shared memory: the single-threaded build starts and the panel na
     other.assertNoPageErrors();
   } finally {
     await other.close();
+  }
+});
+
+// The worker check's failures, forced by answering boot.js's request for capability-worker.js — the plain URL, not
+// the `?nested=1` the nested worker imports — with something else, in a fresh browser each time (no service worker
+// yet, so the request is the page's own). Playwright intercepts a dedicated worker's script like the page's.
+const WORKER_CHECK = /\/capability-worker\.js$/;
+/** The shared memory's maximum boot.js reports (capability::MEMORY_MAX_BYTES). */
+const MEMORY_MAX_BYTES = 512 * 1024 * 1024;
+
+/** Serves capability-worker.js with `edit(text)` as its text, the headers kept (the page's COEP covers its workers). */
+const serveInstead = (edit) => async (route) => {
+  const response = await route.fetch();
+  await route.fulfill({ response, body: edit(await response.text()) });
+};
+
+/**
+ * Loads main mode on the isolated server with the worker check answered by `handle`, and checks what every failed
+ * worker check gives: the single-threaded build, the pool unavailable, main mode's exact answer and no page error.
+ * Returns `{ capability: window.lanesCapability, row: the panel's capability row }`.
+ */
+async function failedWorkerCheck(handle) {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.route(WORKER_CHECK, handle);
+    await page.goto(`${isolated.server.url}/?kernel=primes&n=2000000&modes=main&autorun=1`);
+    const rows = await resultRows(page, 1);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933']]);
+    assert.ok(await loaded(page, '/st/lanes_bg.wasm'), 'the single-threaded build was loaded');
+    assert.equal((await poolState(page)).state, 'unavailable');
+    const found = { capability: await page.evaluate(() => window.lanesCapability), row: await capability(page) };
+    other.assertNoPageErrors();
+    return found;
+  } finally {
+    await other.close();
+  }
+}
+
+test('a module worker that does not load: the single-threaded build, and the panel names the module worker', async () => {
+  const { capability: found, row } = await failedWorkerCheck((route) => route.abort());
+  assert.deepEqual([found.build, found.missing, found.memoryMaxBytes], ['single-threaded', 'module-worker', MEMORY_MAX_BYTES]);
+  assert.match(found.detail, /\S/, 'what the browser said, or that the script did not load');
+  assert.deepEqual([row.build, row.missing], ['single-threaded', 'module-worker']);
+  assert.ok(row.text.includes(found.detail), row.text);
+});
+
+test('a module worker that cannot start a nested one: the single-threaded build, and the panel names the nested worker', async () => {
+  // As a browser without nested workers: the check's own script, with a Worker constructor that throws.
+  const refuse = "self.Worker = function Worker() { throw new TypeError('lanes test: no nested workers here'); };\n";
+  const { capability: found, row } = await failedWorkerCheck(serveInstead((text) => `${refuse}${text}`));
+  assert.deepEqual(found, {
+    build: 'single-threaded',
+    missing: 'nested-worker',
+    detail: 'TypeError: lanes test: no nested workers here',
+    memoryMaxBytes: MEMORY_MAX_BYTES,
+  });
+  assert.deepEqual([row.build, row.missing], ['single-threaded', 'nested-worker']);
+  assert.ok(row.text.includes('TypeError: lanes test: no nested workers here'), row.text);
+});
+
+test('a worker check that gets no answer in time (5 s): worker-timeout with the stage, not a missing capability', async () => {
+  // A module that never answers stops the check at its first stage; one that only says it started, at the nested one.
+  for (const [stage, body] of [['module', '// never answers\n'], ['nested', 'self.postMessage({ started: true });\n']]) {
+    const { capability: found, row } = await failedWorkerCheck(serveInstead(() => body));
+    assert.deepEqual(found, {
+      build: 'single-threaded',
+      missing: 'worker-timeout',
+      detail: `the ${stage} worker did not answer within 5000 ms`,
+      memoryMaxBytes: MEMORY_MAX_BYTES,
+    }, stage);
+    assert.deepEqual([row.build, row.missing], ['single-threaded', 'worker-timeout'], stage);
+    assert.match(row.text, /did not answer/, stage);
+    assert.doesNotMatch(row.text, /use a browser with/, `${stage}: no advice to change browsers`);
   }
 });

@@ -17,6 +17,9 @@ import {
 } from '../e2e/support.mjs';
 import { captureDownload, launchEngine, probedDist } from './webdriver.mjs';
 
+/** The most pool threads the page starts (src/settings.rs, MAX_THREADS). */
+const MAX_THREADS = 64;
+
 // The kernels at sizes that take a fraction of a second per run, one measured repeat each (plus the warm-up), and
 // their exact answers — identical in every engine and every mode (mandelbrot: the result for its 480 × 360 picture;
 // wasm's f64 arithmetic is exact IEEE 754 with no fused operations, so every engine computes the same escape times).
@@ -58,7 +61,7 @@ export function crossEngineSuite(engine, { sharedArrayBuffer = false, pool = tru
     await lab.browser.assertNoPageErrors();
   });
 
-  spec(`isolated page: ${pool ? 'the threaded build and a pool of hardwareConcurrency threads' : 'the single-threaded build, pool refused with the reason'}`, async (page, t) => {
+  spec(`isolated page: ${pool ? 'the threaded build and a pool of hardwareConcurrency threads (at most 64)' : 'the single-threaded build, pool refused with the reason'}`, async (page, t) => {
     await page.goto(`${lab.server.url}/?kernel=primes&n=2000000`);
     const seen = await page.evaluate(() => ({
       isolated: self.crossOriginIsolated,
@@ -76,7 +79,7 @@ export function crossEngineSuite(engine, { sharedArrayBuffer = false, pool = tru
     assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
     const state = await poolState(page);
     if (pool) {
-      assert.deepEqual(state, { state: 'ready', threads: seen.cores });
+      assert.deepEqual(state, { state: 'ready', threads: Math.min(seen.cores, MAX_THREADS) });
       assert.equal(await loadedSingleThreaded(page), false, 'the threaded build was loaded');
     } else {
       assert.equal(state.state, 'unavailable', 'no SharedArrayBuffer, so no pool');

@@ -6,7 +6,7 @@
 // Chromium suite. Why WebDriver and not puppeteer-core's BiDi: see ARCHITECTURE.md, "Every engine".
 //
 // Every wait is bounded; the drivers and browsers listen on 127.0.0.1 only and are ended by `close()` (and, should
-// the process die first, by an exit hook that kills what this module started, by pid).
+// the process die first, by an exit hook that kills what this module started, by process group).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -74,16 +74,39 @@ async function freePort() {
   return port;
 }
 
-// Children this module started, killed by pid if the process exits without closing them.
-const children = new Set();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+// Children this module started. Each leads a process group of its own (`detached`), because the browsers are the
+// drivers' children (and start content processes of their own): killing a driver alone leaves its browser running.
+// So every end kills the whole group, and a group stays listed until `stop` has killed it — the exit hook then
+// also takes the browser of a driver that died by itself.
+const groups = new Set();
 
-/** Starts `command`, keeping the tail of its output for error messages; `LANES_ENGINES_VERBOSE=1` echoes it. */
+/** Sends `signal` to `child`'s process group, which may be gone already. */
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: nothing of the group is left
+  }
+}
+
+const killAll = () => {
+  for (const child of groups) signalGroup(child, 'SIGKILL');
+};
+process.once('exit', killAll);
+// A detached group no longer gets the terminal's Ctrl-C, and a signal that ends this process skips the exit hook:
+// kill the groups first, then let the signal end the process as it would have, unless someone else (node's test
+// runner) handles it.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+/** Starts `command` as a group leader, keeping the tail of its output for error messages; `LANES_ENGINES_VERBOSE=1` echoes it. */
 function start(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  children.add(child);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
+  groups.add(child);
   const tail = [];
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) {
@@ -95,18 +118,23 @@ function start(command, args, options = {}) {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  child.once('exit', () => children.delete(child));
   return { child, tail };
 }
 
-/** Ends a child: SIGTERM, then SIGKILL after `grace` ms; resolves when it is gone. */
+/**
+ * Ends a child and its group: SIGTERM to the group, SIGKILL after `grace` ms; once the child is gone, SIGKILL to
+ * what is left of the group (a browser its driver did not end).
+ */
 async function stop(child, grace = 5_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), grace);
-  await gone;
-  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise((done) => child.once('exit', done));
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), grace);
+    await gone;
+    clearTimeout(timer);
+  }
+  signalGroup(child, 'SIGKILL');
+  groups.delete(child);
 }
 
 /**
@@ -114,18 +142,13 @@ async function stop(child, grace = 5_000) {
  * Bounded: fails after 15 s without a display number.
  */
 async function startXvfb() {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+  const { child, tail } = start('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let errors = '';
-  child.stderr.on('data', (chunk) => {
-    errors = `${errors}${chunk}`.slice(-2000);
-  });
+  const errors = () => tail.join('\n');
   const display = await new Promise((done, fail) => {
     let text = '';
-    const timer = setTimeout(() => fail(new Error(`Xvfb gave no display within 15 s: ${errors}`)), 15_000);
+    const timer = setTimeout(() => fail(new Error(`Xvfb gave no display within 15 s: ${errors()}`)), 15_000);
     child.stdio[3].on('data', (chunk) => {
       text += chunk;
       if (text.includes('\n')) {
@@ -135,8 +158,11 @@ async function startXvfb() {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`Xvfb exited (${code}): ${errors}`));
+      fail(new Error(`Xvfb exited (${code}): ${errors()}`));
     });
+  }).catch(async (error) => {
+    await stop(child);
+    throw error;
   });
   return { display, close: () => stop(child) };
 }
