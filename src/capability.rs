@@ -238,8 +238,8 @@ impl CapabilityReport {
                     self.memory_max_bytes / MIB,
                     said(&self.detail)
                 ),
-                "this browser limits shared memory (mobile WebKit and 32-bit browsers refuse large shared \
-                 maxima): a 64-bit desktop browser gets the pool"
+                "the browser refused it (mobile WebKit and 32-bit browsers cap shared memory; others may under \
+                 memory pressure): close other tabs and reload, or use a 64-bit desktop browser"
                     .to_owned(),
             ),
             Missing::ModuleWorker => (
@@ -259,9 +259,11 @@ impl CapabilityReport {
             ),
             Missing::WorkerTimeout => (
                 format!(
-                    "the boot check's module worker did not answer within its time limit, so whether workers work \
-                     here is unknown{}",
-                    said(&self.detail)
+                    "a worker the boot check started did not answer within its time limit, so whether workers \
+                     work here is unknown{}",
+                    self.detail
+                        .as_ref()
+                        .map_or_else(String::new, |detail| format!(" ({detail})"))
                 ),
                 "the machine may have been too busy to answer in time: reload the page to check again".to_owned(),
             ),

@@ -313,6 +313,7 @@ async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
         StartOptions {
             script,
             ready_timeout_ms: 600.0,
+            allow_fallback: false,
         },
     )
     .await;
@@ -362,6 +363,7 @@ async fn malformed_replies_and_rejections_fail_their_jobs_at_once() {
         StartOptions {
             script: blob_worker(NONSENSE_WORKER),
             ready_timeout_ms: 10_000.0,
+            allow_fallback: false,
         },
     )
     .await;

@@ -1,7 +1,7 @@
 // Bootstrap of the compute worker (a module worker started by src/page/bridge.rs).
 //
 // Trunk gives the generated JS module a hashed name, so the page passes its URL in `?module=`. The page then
-// posts `{ module, threads }`: this worker imports the module, instantiates its own wasm instance (with its own
+// posts `{ module, threads, fallback }`: this worker imports the module, instantiates its own wasm instance (with its own
 // memory, shared in the threaded build) from the compiled `module`, starts the rayon pool (threaded build,
 // threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
 // `Ready` handshake. A threaded instance that cannot start falls back to the single-threaded build (see below).
@@ -16,7 +16,7 @@ self.onmessage = async (event) => {
     if (moduleUrl.origin !== self.location.origin) {
       throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
     }
-    const { module, threads } = event.data ?? {};
+    const { module, threads, fallback } = event.data ?? {};
     // A malformed first message gets an answer too (the page would otherwise wait out its time limit).
     if (!(module instanceof WebAssembly.Module) || !Number.isInteger(threads) || threads < 0) {
       throw new Error('the first message must be { module: WebAssembly.Module, threads: a whole number >= 0 }');
@@ -28,10 +28,17 @@ self.onmessage = async (event) => {
       // The threaded build's instance reserves a shared memory of its own (512 MiB at most), which a browser
       // that granted the page's may refuse the worker's. Then the worker runs the single-threaded build from
       // st/ (next to this script, as .ci/trunk-post-build.sh writes it) and says why, so worker mode works.
-      if (typeof bindings.initThreadPool !== 'function') throw error;
+      // Only the page's own compute worker may (`fallback`): a preset's cold pool fails with the reason instead.
+      if (fallback !== true || typeof bindings.initThreadPool !== 'function') throw error;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const single = await import(new URL('./st/lanes.js', self.location.href).href);
-      await single.default({ module_or_path: new URL('./st/lanes_bg.wasm', self.location.href) });
+      console.warn('lanes: the compute worker could not start the threaded build; running st/', error);
+      let single;
+      try {
+        single = await import(new URL('./st/lanes.js', self.location.href).href);
+        await single.default({ module_or_path: new URL('./st/lanes_bg.wasm', self.location.href) });
+      } catch (stError) {
+        throw new Error(`${reason}; the single-threaded build did not start either: ${stError?.message ?? stError}`);
+      }
       single.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
       return;
     }

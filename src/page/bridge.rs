@@ -29,7 +29,8 @@ extern "C" {
 const WORKER_SCRIPT: &str = "compute-worker.js";
 
 /// How long the worker may stay silent while it owes the page an answer: no reply and no heartbeat (kernels beat
-/// every few milliseconds) for this long means it hung or died without an error event.
+/// every few milliseconds) for this long means it hung or died without an error event. Only where the page shares
+/// the worker's memory, which the heartbeat lives in.
 pub const WATCHDOG_MS: f64 = 5_000.0;
 /// How often the watchdog looks.
 const WATCHDOG_TICK_MS: i32 = 250;
@@ -152,6 +153,10 @@ pub struct StartOptions {
     pub script: String,
     /// How long to wait for the ready handshake.
     pub ready_timeout_ms: f64,
+    /// Whether a worker whose threaded instance cannot start may run the single-threaded build instead (the
+    /// page's compute worker: worker mode still works). Workers started for a pool of their own (the presets'
+    /// cold pools) fail instead, with the browser's reason.
+    pub allow_fallback: bool,
 }
 
 impl Default for StartOptions {
@@ -160,6 +165,7 @@ impl Default for StartOptions {
         StartOptions {
             script: worker_script_url(WORKER_SCRIPT),
             ready_timeout_ms: READY_TIMEOUT_MS,
+            allow_fallback: false,
         }
     }
 }
@@ -313,9 +319,13 @@ impl ComputeBridge {
                     return;
                 }
                 let owed = !pending.borrow().is_empty();
+                // Only a worker whose memory the page shares has a heartbeat to watch: without one (the
+                // single-threaded build) a long job and a hung worker look alike, so the silence rule would fail
+                // honest work — there, a trap still arrives as an error event and Stop terminates the worker.
+                let watched = health.shared.borrow().is_some();
                 let beat = health.heartbeat().unwrap_or(0);
                 let (since, last_beat) = health.last_sign.get();
-                if !owed || beat != last_beat {
+                if !owed || !watched || beat != last_beat {
                     health.last_sign.set((now, beat));
                 } else if now - since > WATCHDOG_MS {
                     health.fail(&WorkerError::Unresponsive(now - since), &pending, &ready);
@@ -336,6 +346,7 @@ impl ComputeBridge {
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
         set("module", &wasm_bindgen::module())
             .and_then(|_| set("threads", &threads.into()))
+            .and_then(|_| set("fallback", &options.allow_fallback.into()))
             .and_then(|_| worker.post_message(&init))
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use crate::capability::CapabilityReport;
 use crate::kernels::cost::Calibration;
 use crate::lessons::Lesson;
-use crate::page::bridge::{ComputeBridge, PoolInfo, WorkerError};
+use crate::page::bridge::{ComputeBridge, PoolInfo, StartOptions, WorkerError};
 use crate::report::{ExperimentKind, ExperimentReport};
 use crate::settings::{self, Preset, Tab};
 
@@ -200,21 +200,24 @@ pub struct Lab {
 }
 
 /// Records `query` in the address as a new history entry, keeping the parameters that are about the page rather
-/// than an experiment (`debug`, `coi`, and `threads` unless `query` names its own). Without a history
-/// (sandboxed frames) only the address stays behind.
-pub fn push_address(query: &str) {
+/// than an experiment (`debug`, `coi`) and adding the pool's size where it differs from the default (`threads`,
+/// [`Lab::permalink_threads`]), so a reload keeps the pool. Without a history (sandboxed frames) only the address
+/// stays behind.
+pub fn push_address(query: &str, threads: Option<u32>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let search = window.location().search().unwrap_or_default();
-    let own_threads = crate::settings::query_pairs(query)
-        .iter()
-        .any(|(key, _)| key == "threads");
-    let kept: Vec<String> = crate::settings::query_pairs(&search)
+    let mut kept: Vec<String> = crate::settings::query_pairs(&search)
         .into_iter()
-        .filter(|(key, _)| key == "debug" || key == "coi" || (key == "threads" && !own_threads))
-        .map(|(key, value)| format!("{key}={value}"))
+        .filter(|(key, _)| key == "debug" || key == "coi")
+        .map(|(key, value)| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair(&key, &value)
+                .finish()
+        })
         .collect();
+    kept.extend(threads.map(|threads| format!("threads={threads}")));
     let mut address = format!("?{query}");
     for pair in kept {
         address.push('&');
@@ -227,7 +230,7 @@ pub fn push_address(query: &str) {
 
 /// Sets `threads=` in the current address (or removes it, for `None`) without a new history entry, so a reload
 /// or a copied address keeps the pool size the environment panel applied.
-fn replace_address_threads(threads: Option<u32>) {
+pub fn replace_address_threads(threads: Option<u32>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -336,7 +339,7 @@ impl Lab {
             Tab::Lessons => format!("lesson={}", self.lesson.get_untracked().id()),
             _ => format!("tab={}", tab.id()),
         };
-        push_address(&query);
+        push_address(&query, self.permalink_threads_untracked());
     }
 
     /// The pool size a permalink carries (`threads=`): the size asked for, when it differs from the core count
@@ -344,6 +347,14 @@ impl Lab {
     pub fn permalink_threads(&self) -> Option<u32> {
         settings::threads_param(
             self.pool_threads.get(),
+            settings::default_threads(self.environment.hardware_concurrency),
+        )
+    }
+
+    /// [`Lab::permalink_threads`], untracked (for event handlers).
+    pub fn permalink_threads_untracked(&self) -> Option<u32> {
+        settings::threads_param(
+            self.pool_threads.get_untracked(),
             settings::default_threads(self.environment.hardware_concurrency),
         )
     }
@@ -552,7 +563,11 @@ pub fn start_pool(lab: Lab) {
         0
     };
     spawn_local(async move {
-        match ComputeBridge::start(threads).await {
+        let options = StartOptions {
+            allow_fallback: true,
+            ..StartOptions::default()
+        };
+        match ComputeBridge::start_with(threads, options).await {
             Ok((bridge, info)) => {
                 let fallback = bridge.fallback().map(str::to_owned);
                 bridge.on_fault(move |error| {
@@ -582,10 +597,15 @@ pub fn start_pool(lab: Lab) {
 /// Why there is no pool when the compute worker fell back to the single-threaded build although the page runs
 /// the threaded one: its own instance could not start (each instance reserves its own shared memory).
 fn fallback_reason(reason: &str) -> String {
+    let hint = if reason.starts_with("RangeError") {
+        "the browser refused the memory it asked for: it may limit how much shared memory a page reserves (close \
+         other tabs and reload)"
+    } else {
+        "reload to try again"
+    };
     format!(
         "the page runs the threaded build, but the compute worker could not start it ({reason}) and runs the \
-         single-threaded build instead; the browser may limit how much shared memory a page reserves — reload \
-         to try again"
+         single-threaded build instead; {hint}"
     )
 }
 
@@ -629,7 +649,7 @@ pub fn resize_pool(lab: Lab, threads: u32) -> Result<(), String> {
     }
     match lab.pool.get_untracked() {
         PoolState::Starting => Err("the pool is starting: change its size once it is ready".to_owned()),
-        PoolState::WorkerOnly(reason) => Err(format!("this build has no pool to size: {reason}")),
+        PoolState::WorkerOnly(reason) => Err(format!("there is no pool to size: {reason}")),
         // A pool that failed to start (too many threads for this machine's memory, say) may start smaller.
         PoolState::Ready(_) | PoolState::Unavailable(_) => {
             lab.pool_threads.set(threads);

@@ -40,11 +40,11 @@ impl MainPoolStart {
 /// Why the page's pool cannot run a job.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum MainPoolError {
-    /// The single-threaded build (the page is not cross-origin isolated) cannot start threads that share its
-    /// memory.
+    /// The single-threaded build (a capability the threaded one needs is missing) cannot start threads that
+    /// share its memory.
     #[error(
-        "main-pool needs the threaded build: this page is not cross-origin isolated, so it runs the \
-         single-threaded build, whose memory no thread can share"
+        "main-pool needs the threaded build: this page runs the single-threaded build, whose memory no thread \
+         can share (the environment panel's Build row says which capability is missing)"
     )]
     NotThreaded,
     /// `initThreadPool` failed (a worker could not be created or did not start).

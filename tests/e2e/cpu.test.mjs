@@ -423,7 +423,7 @@ test('main-pool is refused with the reason in the single-threaded build (a page 
     assert.equal(await page.getByTestId('run-button').isDisabled(), true);
     assert.match(
       await page.getByTestId('form-message').textContent(),
-      /main-pool needs the threaded build: this page is not cross-origin isolated/,
+      /main-pool needs the threaded build: this page runs the single-threaded build/,
     );
     // Without it, main runs.
     await page.getByTestId('mode-main-pool').uncheck();

@@ -45,7 +45,7 @@ pub fn EnvPanel() -> impl IntoView {
     let reported = environment.reported_cores;
     let reported_text = match reported {
         Some(cores) => format!("the browser reports {cores} logical core{}", plural(cores)),
-        None => "the browser reports no core count (the pool starts with 1 thread)".to_owned(),
+        None => "the browser reports no core count".to_owned(),
     };
 
     // The pool size field: a whole number of threads; a new size rebuilds the pool (when nothing runs).

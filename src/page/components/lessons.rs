@@ -285,7 +285,10 @@ pub fn LessonsPanel(
             lesson.set(picked);
             refused.set(None);
             // The address names the lesson, so it can be shared and Back returns to the one before.
-            push_address(&format!("lesson={}", picked.id()));
+            push_address(
+                &format!("lesson={}", picked.id()),
+                lab.permalink_threads_untracked(),
+            );
         }
     };
     let on_screen = move || lab.tab.get() == Tab::Lessons;

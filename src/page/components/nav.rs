@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::page::context::Lab;
+use crate::page::context::{Lab, replace_address_threads};
 use crate::settings::{self, Tab};
 
 /// The tab navigation (`tab-<id>`; the current one has `aria-current="page"`).
@@ -21,6 +21,8 @@ pub fn Nav() -> impl IntoView {
             lab.lesson.set(lesson);
         }
         lab.tab.set(parsed.tab);
+        // An older entry may name another pool size than the pool has now: the address follows the pool.
+        replace_address_threads(lab.permalink_threads_untracked());
     });
     on_cleanup(move || listener.remove());
     view! {
