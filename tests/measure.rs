@@ -121,7 +121,7 @@ fn the_pool_size_changes_only_when_nothing_runs_and_a_pool_can_be_rebuilt() {
     ));
     let refused = resize_pool(lab, other).unwrap_err();
     assert!(
-        refused.contains("this build has no pool to size: the page is not cross-origin isolated"),
+        refused.contains("there is no pool to size: the page is not cross-origin isolated"),
         "{refused}"
     );
     assert_eq!(lab.pool_threads.get_untracked(), asked);
