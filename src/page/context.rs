@@ -207,17 +207,7 @@ pub fn push_address(query: &str, threads: Option<u32>) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let search = window.location().search().unwrap_or_default();
-    let mut kept: Vec<String> = crate::settings::query_pairs(&search)
-        .into_iter()
-        .filter(|(key, _)| key == "debug" || key == "coi")
-        .map(|(key, value)| {
-            form_urlencoded::Serializer::new(String::new())
-                .append_pair(&key, &value)
-                .finish()
-        })
-        .collect();
-    kept.extend(threads.map(|threads| format!("threads={threads}")));
+    let kept = address_pairs(|key| key == "debug" || key == "coi", threads);
     let mut address = format!("?{query}");
     for pair in kept {
         address.push('&');
@@ -228,16 +218,14 @@ pub fn push_address(query: &str, threads: Option<u32>) {
     }
 }
 
-/// Sets `threads=` in the current address (or removes it, for `None`) without a new history entry, so a reload
-/// or a copied address keeps the pool size the environment panel applied.
-pub fn replace_address_threads(threads: Option<u32>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let search = window.location().search().unwrap_or_default();
+/// The current address's parameters that `keep` accepts, encoded, then `threads=` when given.
+fn address_pairs(keep: impl Fn(&str) -> bool, threads: Option<u32>) -> Vec<String> {
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
     let mut pairs: Vec<String> = crate::settings::query_pairs(&search)
         .into_iter()
-        .filter(|(key, _)| key != "threads")
+        .filter(|(key, _)| keep(key))
         .map(|(key, value)| {
             form_urlencoded::Serializer::new(String::new())
                 .append_pair(&key, &value)
@@ -245,6 +233,16 @@ pub fn replace_address_threads(threads: Option<u32>) {
         })
         .collect();
     pairs.extend(threads.map(|threads| format!("threads={threads}")));
+    pairs
+}
+
+/// Sets `threads=` in the current address (or removes it, for `None`) without a new history entry, so a reload
+/// or a copied address keeps the pool size the environment panel applied.
+pub fn replace_address_threads(threads: Option<u32>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let pairs = address_pairs(|key| key != "threads", threads);
     let address = if pairs.is_empty() {
         window.location().pathname().unwrap_or_default()
     } else {
@@ -345,10 +343,8 @@ impl Lab {
     /// The pool size a permalink carries (`threads=`): the size asked for, when it differs from the core count
     /// the browser reports (tracked).
     pub fn permalink_threads(&self) -> Option<u32> {
-        settings::threads_param(
-            self.pool_threads.get(),
-            settings::default_threads(self.environment.hardware_concurrency),
-        )
+        self.pool_threads.track();
+        self.permalink_threads_untracked()
     }
 
     /// [`Lab::permalink_threads`], untracked (for event handlers).
