@@ -71,9 +71,12 @@ fn dedent(lines: &[&str]) -> String {
 }
 
 fn main() -> Result<(), String> {
-    println!("cargo:rerun-if-changed=src");
+    // The app's source and the kernels crate's (crates/kernels, compiled at full speed on its own).
     let mut files = Vec::new();
-    rust_files(Path::new("src"), &mut files).map_err(|error| error.to_string())?;
+    for dir in ["src", "crates/kernels/src"] {
+        println!("cargo:rerun-if-changed={dir}");
+        rust_files(Path::new(dir), &mut files).map_err(|error| error.to_string())?;
+    }
     files.sort();
     let mut generated = String::from("/// `(lesson, file, code)` for every marked region of the source.\n");
     generated.push_str("pub const REGIONS: &[(&str, &str, &str)] = &[\n");

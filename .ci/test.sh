@@ -15,12 +15,14 @@ native=(--target "$host" --config 'unstable.build-std=[]')
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; shift; local started=$SECONDS; "$@"; printf '   (%s s)\n' "$((SECONDS - started))"; }
 
 step "format" cargo fmt --all -- --check
-step "clippy, wasm32" cargo clippy --all-targets -- -D warnings
+step "clippy, wasm32" cargo clippy --workspace --all-targets -- -D warnings
+step "clippy, wasm32 compute module (no UI: what the compute worker and its pool threads run)" \
+  cargo clippy --lib --no-default-features -- -D warnings
 step "clippy, wasm32 single-threaded (the build for pages without isolation)" \
   env CARGO_ENCODED_RUSTFLAGS= cargo clippy --lib --target wasm32-unknown-unknown \
   --target-dir target/single-thread --config 'unstable.build-std=[]' -- -D warnings
-step "clippy, native" cargo clippy "${native[@]}" --all-targets -- -D warnings
-step "native tests (cargo test)" cargo test "${native[@]}"
+step "clippy, native" cargo clippy "${native[@]}" --workspace --all-targets -- -D warnings
+step "native tests (cargo test: the app and the kernels crate)" cargo test "${native[@]}" --workspace
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \
   env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool --test measure --test main_pool
 step "the same wasm tests through wasm-pack, as users run them" \

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (Trunk.toml): runs in Trunk's staging directory after every build.
 #
-# 1. Builds the same crate a second time without threads (no atomics, no shared memory) into `st/`: a browser
-#    that is not cross-origin isolated cannot instantiate a shared-memory module, so it gets this one.
-# 2. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
+# 1. Builds the compute module — the same crate without its UI (`--no-default-features`) — into `compute/`: the
+#    compute worker and its pool threads instantiate it, not the page's module.
+# 2. Builds the page and the compute module again without threads (no atomics, no shared memory) into `st/` and
+#    `st/compute/`: a browser that is not cross-origin isolated cannot instantiate a shared-memory module.
+# 3. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
 #    by what the browser can do — so the page carries no inline script at all and its Content-Security-Policy
 #    needs no hash.
 set -euo pipefail
@@ -19,16 +21,39 @@ if [[ "${TRUNK_PROFILE:-debug}" == release ]]; then
   profile=release
   cargo_profile=(--release)
 fi
-# Empty RUSTFLAGS replaces .cargo/config.toml's atomics and shared-memory flags; the plain std is enough.
-CARGO_ENCODED_RUSTFLAGS="" cargo build --lib "${cargo_profile[@]}" --target wasm32-unknown-unknown \
-  --target-dir target/single-thread --config 'unstable.build-std=[]' --quiet
-wasm-bindgen --target web --no-typescript --out-dir "$staging/st" --out-name lanes \
-  "target/single-thread/wasm32-unknown-unknown/$profile/lanes.wasm"
-# Release: the same wasm-opt level Trunk applies to the threaded build (index.html, data-wasm-opt).
-if [[ $profile == release ]]; then
-  level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
-  wasm-opt "-O${level:?index.html names no data-wasm-opt level}" "$staging/st/lanes_bg.wasm" -o "$staging/st/lanes_bg.wasm"
-fi
+# The .wasm cargo built for the lanes cdylib, read from cargo's own report. Each build has a target directory of its
+# own: a cdylib's file name carries no hash, so two feature sets in one directory would overwrite each other's
+# lanes.wasm, and cargo, finding the other build fresh, would hand out the wrong one.
+built_wasm() {
+  local path
+  path=$(cargo build --lib "${cargo_profile[@]}" --target wasm32-unknown-unknown --message-format=json-render-diagnostics --quiet "$@" |
+    grep '"reason":"compiler-artifact"' | grep '"name":"lanes"' | grep -o '"[^"]*/lanes\.wasm"' | tail -n 1 | tr -d '"')
+  if [[ -z $path || ! -f $path ]]; then
+    echo "trunk-post-build: cargo reported no lanes.wasm for: $*" >&2
+    exit 1
+  fi
+  echo "$path"
+}
+# wasm-bindgen, then in release the wasm-opt level given: $1 wasm, $2 out dir, $3 out name, $4 wasm-opt level.
+bindgen() {
+  wasm-bindgen --target web --no-typescript --out-dir "$2" --out-name "$3" "$1"
+  if [[ $profile == release ]]; then
+    wasm-opt "-O$4" "$2/$3_bg.wasm" -o "$2/$3_bg.wasm"
+  fi
+}
+# The page's own level (index.html, data-wasm-opt) for the single-threaded page, as Trunk applies it to the threaded
+# one; the compute modules, which are mostly kernels, at -O3 (speed).
+page_level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
+
+# 1. The compute module (no UI: `--no-default-features`), threaded.
+bindgen "$(built_wasm --target-dir target/compute --no-default-features)" "$staging/compute" lanes_compute 3
+# 2. and 3. The single-threaded page and compute module. Empty RUSTFLAGS replaces .cargo/config.toml's atomics and
+#    shared-memory flags; the plain std is enough.
+single=(--config 'unstable.build-std=[]')
+bindgen "$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${single[@]}" --target-dir target/single-thread)" "$staging/st" lanes \
+  "${page_level:?index.html names no data-wasm-opt level}"
+bindgen "$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${single[@]}" --target-dir target/single-thread-compute --no-default-features)" \
+  "$staging/st/compute" lanes_compute 3
 
 # boot.js (www/boot.js, with BUILD filled in) checks what the threaded build needs — isolation, SharedArrayBuffer, a
 # shared memory of the build's own maximum, nested module workers — and loads it or st/. The memory's pages come

@@ -1,25 +1,39 @@
 //! Lanes: a WebAssembly playground for seeing the difference between I/O concurrency and CPU parallelism.
 //!
-//! The same wasm module runs in three kinds of instance: the page (UI thread), the compute worker, and every
-//! rayon pool thread the compute worker starts. [`start`] runs in each and mounts the UI only where a window
-//! exists. Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is
-//! browser-only.
+//! The crate is built into two wasm modules: the page's (feature `ui`, the default: the Leptos UI, `main` and
+//! `main-pool` modes) and the compute module (`--no-default-features`: kernels, the worker host, the protocol,
+//! rayon), which the compute worker and every rayon pool thread it starts instantiate — they carry no UI.
+//! The page's module still exports the worker host, so a test can run its own module as a compute worker.
+//! Pure logic (kernels, modes, protocol, settings) builds natively for `cargo test`; the rest is browser-only.
 
-pub mod capability;
-pub mod charts;
+// Built into both modules: what the compute worker needs (and `main` mode on the page).
 pub mod heap;
-pub mod io;
-pub mod kernels;
-pub mod lessons;
-pub mod modes;
-pub mod pipeline;
 pub mod protocol;
-pub mod report;
-pub mod settings;
 pub mod stream;
 pub mod stream_registry;
 
-#[cfg(target_arch = "wasm32")]
+/// The CPU kernels: a crate of their own (crates/kernels), compiled at full speed; see Cargo.toml.
+pub use lanes_kernels as kernels;
+
+// The page's module only (feature `ui`, the default).
+#[cfg(feature = "ui")]
+pub mod capability;
+#[cfg(feature = "ui")]
+pub mod charts;
+#[cfg(feature = "ui")]
+pub mod io;
+#[cfg(feature = "ui")]
+pub mod lessons;
+#[cfg(feature = "ui")]
+pub mod modes;
+#[cfg(feature = "ui")]
+pub mod pipeline;
+#[cfg(feature = "ui")]
+pub mod report;
+#[cfg(feature = "ui")]
+pub mod settings;
+
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod timing;
@@ -34,8 +48,8 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// Whether this build can run a rayon pool: built with atomics and shared memory.
 pub const THREADED: bool = cfg!(target_feature = "atomics");
 
-/// Runs when any instance of the module starts; mounts the UI only on the page.
-#[cfg(target_arch = "wasm32")]
+/// Runs when any instance of the page's module starts; mounts the UI only on the page.
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     // The compute worker and the pool threads instantiate this module too: they have no window and no UI.

@@ -20,6 +20,9 @@ const PAGE_BYTES = 65536;
 // page, and leaves a busy machine seconds to start the two workers.
 const WORKER_CHECK_MS = 5000;
 const SINGLE = { js: './st/lanes.js', wasm: './st/lanes_bg.wasm' };
+// The compute module each build's compute worker and pool threads run (no UI; .ci/trunk-post-build.sh builds them).
+const COMPUTE = { js: './compute/lanes_compute.js', wasm: './compute/lanes_compute_bg.wasm' };
+const SINGLE_COMPUTE = { js: './st/compute/lanes_compute.js', wasm: './st/compute/lanes_compute_bg.wasm' };
 
 /** An exception as the browser names it: `RangeError: …`. */
 const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -74,6 +77,22 @@ async function check() {
   return (await checkWorkers()) ?? { missing: null, memory };
 }
 
+/**
+ * Starts compiling the compute module that goes with the build being loaded, alongside the page's own, and leaves
+ * `window.lanesCompute = { js, module }` for src/page/bridge.rs: the URL of its JS (the compute worker imports it)
+ * and a promise of the compiled `WebAssembly.Module` (posted to every compute worker). A failure is the bridge's to
+ * report, when it awaits the promise; until then it is not an unhandled rejection.
+ */
+function compileCompute({ js, wasm }) {
+  const url = new URL(wasm, import.meta.url);
+  const module = WebAssembly.compileStreaming(fetch(url)).catch((error) =>
+    // compileStreaming needs the application/wasm type, which some static hosts do not send.
+    error instanceof TypeError ? fetch(url).then((response) => response.arrayBuffer()).then(WebAssembly.compile) : Promise.reject(error),
+  );
+  module.catch(() => {});
+  window.lanesCompute = { js: new URL(js, import.meta.url).href, module };
+}
+
 async function load({ js, wasm }, memory) {
   const bindings = await import(js);
   const module_or_path = new URL(wasm, import.meta.url);
@@ -92,6 +111,7 @@ const report = (build, missing, detail) => {
 };
 if (found.missing === null) {
   report('threaded', null, null);
+  compileCompute(COMPUTE);
   try {
     await load(BUILD.threaded, found.memory);
   } catch (error) {
@@ -102,9 +122,11 @@ if (found.missing === null) {
     // The single-threaded build makes a memory of its own: drop this module's hold on the shared one (up to the
     // build's maximum, 512 MiB, reserved) so that it can be collected.
     found.memory = null;
+    compileCompute(SINGLE_COMPUTE);
     await load(SINGLE, null);
   }
 } else {
   report('single-threaded', found.missing, found.detail);
+  compileCompute(SINGLE_COMPUTE);
   await load(SINGLE, null);
 }

@@ -1,6 +1,7 @@
 // Bootstrap of the compute worker (a module worker started by src/page/bridge.rs).
 //
-// Trunk gives the generated JS module a hashed name, so the page passes its URL in `?module=`. The page then
+// The page passes the URL of the compute module's JS in `?module=` (dist/compute/, or st/compute/ for the
+// single-threaded build: no UI in either; a test passes its own module's). The page then
 // posts `{ module, threads, fallback }`: this worker imports the module, instantiates its own wasm instance (with its own
 // memory, shared in the threaded build) from the compiled `module`, starts the rayon pool (threaded build,
 // threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
@@ -27,15 +28,15 @@ self.onmessage = async (event) => {
     } catch (error) {
       // The threaded build's instance reserves a shared memory of its own (512 MiB at most), which a browser
       // that granted the page's may refuse the worker's. Then the worker runs the single-threaded build from
-      // st/ (next to this script, as .ci/trunk-post-build.sh writes it) and says why, so worker mode works.
+      // st/compute/ (next to this script, as .ci/trunk-post-build.sh writes it) and says why, so worker mode works.
       // Only the page's own compute worker may (`fallback`): a preset's cold pool fails with the reason instead.
       if (fallback !== true || typeof bindings.initThreadPool !== 'function') throw error;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       console.warn('lanes: the compute worker could not start the threaded build; running st/', error);
       let single;
       try {
-        single = await import(new URL('./st/lanes.js', self.location.href).href);
-        await single.default({ module_or_path: new URL('./st/lanes_bg.wasm', self.location.href) });
+        single = await import(new URL('./st/compute/lanes_compute.js', self.location.href).href);
+        await single.default({ module_or_path: new URL('./st/compute/lanes_compute_bg.wasm', self.location.href) });
       } catch (stError) {
         throw new Error(`${reason}; the single-threaded build did not start either: ${stError?.message ?? stError}`);
       }

@@ -25,6 +25,38 @@ extern "C" {
     static MODULE_URL: String;
 }
 
+/// The compute module www/boot.js started compiling for the build it loaded: `window.lanesCompute`, with the URL
+/// of its JS (`js`) and a promise of its compiled `WebAssembly.Module` (`module`). Absent where boot.js did not run
+/// (the wasm-bindgen tests): then this module, which exports the worker host too, serves as the compute module.
+fn compute_global() -> Option<JsValue> {
+    let global = js_sys::Reflect::get(&js_sys::global(), &"lanesCompute".into()).ok()?;
+    global.is_object().then_some(global)
+}
+
+/// The URL of the compute module's JS: boot.js's, or this module's own.
+fn compute_js_url() -> String {
+    compute_global()
+        .and_then(|global| js_sys::Reflect::get(&global, &"js".into()).ok())
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| MODULE_URL.with(Clone::clone))
+}
+
+/// The compiled compute module to post to a new compute worker: boot.js's (compiled once, while the page's own
+/// module loaded), or this module's own.
+async fn compute_module() -> Result<JsValue, WorkerError> {
+    let Some(promise) = compute_global()
+        .and_then(|global| js_sys::Reflect::get(&global, &"module".into()).ok())
+        .and_then(|module| module.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return Ok(wasm_bindgen::module());
+    };
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|error| {
+            WorkerError::Spawn(format!("could not load the compute module: {}", describe(&error)))
+        })
+}
+
 /// Where the compute worker's bootstrap is served, next to `index.html`.
 const WORKER_SCRIPT: &str = "compute-worker.js";
 
@@ -170,10 +202,10 @@ impl Default for StartOptions {
     }
 }
 
-/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming this page's generated JS
-/// module (whose hashed name only the module itself knows).
+/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming the compute module's JS (see
+/// [`compute_module`]).
 pub fn worker_script_url(path: &str) -> String {
-    let module_url = MODULE_URL.with(Clone::clone);
+    let module_url = compute_js_url();
     format!(
         "{path}?module={}",
         String::from(js_sys::encode_uri_component(&module_url))
@@ -273,6 +305,7 @@ impl ComputeBridge {
     ) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
         let requested_ms = now_ms();
         let ready_timeout_ms = options.ready_timeout_ms;
+        let module = compute_module().await?;
         let worker_options = WorkerOptions::new();
         worker_options.set_type(WorkerType::Module);
         worker_options.set_name("lanes-compute");
@@ -344,7 +377,7 @@ impl ComputeBridge {
 
         let init = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
-        set("module", &wasm_bindgen::module())
+        set("module", &module)
             .and_then(|_| set("threads", &threads.into()))
             .and_then(|_| set("fallback", &options.allow_fallback.into()))
             .and_then(|_| worker.post_message(&init))

@@ -264,7 +264,7 @@ mod tests {
         // Item j costs j·K steps: items 1..=4 cost 10·K.
         assert_eq!(
             spec(Kernel::ChunkedSum, 4).work(),
-            10.0 * crate::kernels::chunked_sum::K as f64
+            10.0 * crate::chunked_sum::K as f64
         );
         // Twice the width is four times the pixels.
         let picture = spec(Kernel::Mandelbrot, 400).work();
