@@ -16,17 +16,21 @@ threaded_js=$(cd "$staging" && ls lanes-*.js)
 threaded_wasm=$(cd "$staging" && ls lanes-*_bg.wasm)
 
 profile=debug
-cargo_profile=()
+page_profile=()
+compute_profile=()
 if [[ "${TRUNK_PROFILE:-debug}" == release ]]; then
   profile=release
-  cargo_profile=(--release)
+  # The page at the release profile (opt-level "z", the kernels at 3); the compute modules at `compute` (opt-level
+  # 3 throughout: no UI, and everything in them is on the kernels' path). See Cargo.toml.
+  page_profile=(--release)
+  compute_profile=(--profile compute)
 fi
 # The .wasm cargo built for the lanes cdylib, read from cargo's own report. Each build has a target directory of its
 # own: a cdylib's file name carries no hash, so two feature sets in one directory would overwrite each other's
 # lanes.wasm, and cargo, finding the other build fresh, would hand out the wrong one.
 built_wasm() {
   local path
-  path=$(cargo build --lib "${cargo_profile[@]}" --target wasm32-unknown-unknown --message-format=json-render-diagnostics --quiet "$@" |
+  path=$(cargo build --lib --target wasm32-unknown-unknown --message-format=json-render-diagnostics --quiet "$@" |
     grep '"reason":"compiler-artifact"' | grep '"name":"lanes"' | grep -o '"[^"]*/lanes\.wasm"' | tail -n 1 | tr -d '"')
   if [[ -z $path || ! -f $path ]]; then
     echo "trunk-post-build: cargo reported no lanes.wasm for: $*" >&2
@@ -45,15 +49,23 @@ bindgen() {
 # one; the compute modules, which are mostly kernels, at -O3 (speed).
 page_level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
 
-# 1. The compute module (no UI: `--no-default-features`), threaded.
-bindgen "$(built_wasm --target-dir target/compute --no-default-features)" "$staging/compute" lanes_compute 3
+# 1. The compute module (no UI: `--no-default-features`), threaded. (Each artifact is read into a variable first: a
+#    failing command substitution inside another command's arguments would not stop the script.)
+wasm=$(built_wasm "${compute_profile[@]}" --target-dir target/compute --no-default-features)
+bindgen "$wasm" "$staging/compute" lanes_compute 3
 # 2. and 3. The single-threaded page and compute module. Empty RUSTFLAGS replaces .cargo/config.toml's atomics and
 #    shared-memory flags; the plain std is enough.
 single=(--config 'unstable.build-std=[]')
-bindgen "$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${single[@]}" --target-dir target/single-thread)" "$staging/st" lanes \
-  "${page_level:?index.html names no data-wasm-opt level}"
-bindgen "$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${single[@]}" --target-dir target/single-thread-compute --no-default-features)" \
-  "$staging/st/compute" lanes_compute 3
+wasm=$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${page_profile[@]}" "${single[@]}" --target-dir target/single-thread)
+bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}"
+wasm=$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \
+  --no-default-features)
+bindgen "$wasm" "$staging/st/compute" lanes_compute 3
+# The compute modules' file names are fixed, so boot.js asks for them with `?v=` and a hash of what was built: a
+# browser's cached copy from an earlier deployment never meets a newer page.
+version() { cat "$staging/$1"/*.js "$staging/$1"/*.wasm | sha256sum | cut -c1-16; }
+compute_version=$(version compute)
+single_version=$(version st/compute)
 
 # boot.js (www/boot.js, with BUILD filled in) checks what the threaded build needs — isolation, SharedArrayBuffer, a
 # shared memory of the build's own maximum, nested module workers — and loads it or st/. The memory's pages come
@@ -65,7 +77,9 @@ if [[ -z $initial || -z $maximum ]]; then
   echo "trunk-post-build: $threaded_js creates no shared memory with a maximum (see .cargo/config.toml's link args)" >&2
   exit 1
 fi
-build="{ threaded: { js: './${threaded_js}', wasm: './${threaded_wasm}' }, memory: { initial: ${initial}, maximum: ${maximum} } }"
+compute="{ js: './compute/lanes_compute.js?v=${compute_version}', wasm: './compute/lanes_compute_bg.wasm?v=${compute_version}' }"
+single_compute="{ js: './st/compute/lanes_compute.js?v=${single_version}', wasm: './st/compute/lanes_compute_bg.wasm?v=${single_version}' }"
+build="{ threaded: { js: './${threaded_js}', wasm: './${threaded_wasm}' }, memory: { initial: ${initial}, maximum: ${maximum} }, compute: ${compute}, singleCompute: ${single_compute} }"
 sed "s|/\*@BUILD@\*/ null|${build}|" www/boot.js >"$staging/boot.js"
 if ! grep -qF "const BUILD = ${build};" "$staging/boot.js"; then
   echo "trunk-post-build: www/boot.js has no 'const BUILD = /*@BUILD@*/ null;' to fill in" >&2

@@ -52,7 +52,7 @@ pub const THREADED: bool = cfg!(target_feature = "atomics");
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
-    // The compute worker and the pool threads instantiate this module too: they have no window and no UI.
+    // main-pool's threads instantiate this module too (and a wasm-bindgen test's workers): no window, no UI.
     if web_sys::window().is_none() {
         return;
     }

@@ -20,9 +20,10 @@ const PAGE_BYTES = 65536;
 // page, and leaves a busy machine seconds to start the two workers.
 const WORKER_CHECK_MS = 5000;
 const SINGLE = { js: './st/lanes.js', wasm: './st/lanes_bg.wasm' };
-// The compute module each build's compute worker and pool threads run (no UI; .ci/trunk-post-build.sh builds them).
-const COMPUTE = { js: './compute/lanes_compute.js', wasm: './compute/lanes_compute_bg.wasm' };
-const SINGLE_COMPUTE = { js: './st/compute/lanes_compute.js', wasm: './st/compute/lanes_compute_bg.wasm' };
+// The compute module each build's compute worker and pool threads run (no UI; .ci/trunk-post-build.sh builds them
+// and names them with `?v=` and a hash of their content, so a cached copy never meets a newer page).
+const COMPUTE = BUILD?.compute ?? { js: './compute/lanes_compute.js', wasm: './compute/lanes_compute_bg.wasm' };
+const SINGLE_COMPUTE = BUILD?.singleCompute ?? { js: './st/compute/lanes_compute.js', wasm: './st/compute/lanes_compute_bg.wasm' };
 
 /** An exception as the browser names it: `RangeError: …`. */
 const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -77,20 +78,45 @@ async function check() {
   return (await checkWorkers()) ?? { missing: null, memory };
 }
 
+/** A fetched module's bytes; an HTTP error is named as such (not as a CompileError on an error page). */
+async function wasmBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
 /**
- * Starts compiling the compute module that goes with the build being loaded, alongside the page's own, and leaves
- * `window.lanesCompute = { js, module }` for src/page/bridge.rs: the URL of its JS (the compute worker imports it)
- * and a promise of the compiled `WebAssembly.Module` (posted to every compute worker). A failure is the bridge's to
- * report, when it awaits the promise; until then it is not an unhandled rejection.
+ * Leaves `window.lanesCompute = { js, module, single }` for src/page/bridge.rs before the page's module starts
+ * (its pool starts as it mounts), and returns the function that starts compiling the compute module — called once
+ * the page's own module has loaded, so the two do not share the network and the cores while the page is not yet
+ * interactive. For the bridge: the URL of its JS (the compute worker
+ * imports it), a promise of the compiled `WebAssembly.Module` (posted to every compute worker) and the
+ * single-threaded compute module's URLs (the worker's fallback). A failure is the bridge's to report, when it
+ * awaits the promise (it then runs the page's own module in the worker); until then it is not an unhandled
+ * rejection.
  */
-function compileCompute({ js, wasm }) {
+function prepareCompute({ js, wasm }) {
   const url = new URL(wasm, import.meta.url);
-  const module = WebAssembly.compileStreaming(fetch(url)).catch((error) =>
-    // compileStreaming needs the application/wasm type, which some static hosts do not send.
-    error instanceof TypeError ? fetch(url).then((response) => response.arrayBuffer()).then(WebAssembly.compile) : Promise.reject(error),
-  );
+  let start;
+  const started = new Promise((resolve) => {
+    start = resolve;
+  });
+  const module = (async () => {
+    await started;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (error) {
+      // compileStreaming needs the application/wasm type, which some static hosts do not send.
+      if (!(error instanceof TypeError)) throw error;
+      return WebAssembly.compile(await wasmBytes(url));
+    }
+  })();
   module.catch(() => {});
-  window.lanesCompute = { js: new URL(js, import.meta.url).href, module };
+  const href = (path) => new URL(path, import.meta.url).href;
+  window.lanesCompute = { js: href(js), module, single: { js: href(SINGLE_COMPUTE.js), wasm: href(SINGLE_COMPUTE.wasm) } };
+  return start;
 }
 
 async function load({ js, wasm }, memory) {
@@ -111,9 +137,10 @@ const report = (build, missing, detail) => {
 };
 if (found.missing === null) {
   report('threaded', null, null);
-  compileCompute(COMPUTE);
   try {
+    const compile = prepareCompute(COMPUTE);
     await load(BUILD.threaded, found.memory);
+    compile();
   } catch (error) {
     // Once the app has mounted, a second build would mount a second page: let the error show instead.
     if (performance.getEntriesByName('lanes-mounted').length > 0) throw error;
@@ -122,11 +149,13 @@ if (found.missing === null) {
     // The single-threaded build makes a memory of its own: drop this module's hold on the shared one (up to the
     // build's maximum, 512 MiB, reserved) so that it can be collected.
     found.memory = null;
-    compileCompute(SINGLE_COMPUTE);
+    const compile = prepareCompute(SINGLE_COMPUTE);
     await load(SINGLE, null);
+    compile();
   }
 } else {
   report('single-threaded', found.missing, found.detail);
-  compileCompute(SINGLE_COMPUTE);
+  const compile = prepareCompute(SINGLE_COMPUTE);
   await load(SINGLE, null);
+  compile();
 }

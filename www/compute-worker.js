@@ -2,7 +2,7 @@
 //
 // The page passes the URL of the compute module's JS in `?module=` (dist/compute/, or st/compute/ for the
 // single-threaded build: no UI in either; a test passes its own module's). The page then
-// posts `{ module, threads, fallback }`: this worker imports the module, instantiates its own wasm instance (with its own
+// posts `{ module, threads, fallback, single }`: this worker imports the module, instantiates its own wasm instance (with its own
 // memory, shared in the threaded build) from the compiled `module`, starts the rayon pool (threaded build,
 // threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
 // `Ready` handshake. A threaded instance that cannot start falls back to the single-threaded build (see below).
@@ -17,7 +17,7 @@ self.onmessage = async (event) => {
     if (moduleUrl.origin !== self.location.origin) {
       throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
     }
-    const { module, threads, fallback } = event.data ?? {};
+    const { module, threads, fallback, single } = event.data ?? {};
     // A malformed first message gets an answer too (the page would otherwise wait out its time limit).
     if (!(module instanceof WebAssembly.Module) || !Number.isInteger(threads) || threads < 0) {
       throw new Error('the first message must be { module: WebAssembly.Module, threads: a whole number >= 0 }');
@@ -32,15 +32,22 @@ self.onmessage = async (event) => {
       // Only the page's own compute worker may (`fallback`): a preset's cold pool fails with the reason instead.
       if (fallback !== true || typeof bindings.initThreadPool !== 'function') throw error;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      console.warn('lanes: the compute worker could not start the threaded build; running st/', error);
-      let single;
+      console.warn('lanes: the compute worker could not start the threaded build; running st/compute/', error);
+      // The page names the single-threaded compute module's URLs (boot.js versions them); else the files next to
+      // this script.
+      const js = typeof single?.js === 'string' ? single.js : new URL('./st/compute/lanes_compute.js', self.location.href).href;
+      const wasm = typeof single?.wasm === 'string' ? single.wasm : new URL('./st/compute/lanes_compute_bg.wasm', self.location.href).href;
+      for (const url of [js, wasm]) {
+        if (new URL(url).origin !== self.location.origin) throw new Error(`refusing to load a module from another origin: ${url}`);
+      }
+      let singleBindings;
       try {
-        single = await import(new URL('./st/compute/lanes_compute.js', self.location.href).href);
-        await single.default({ module_or_path: new URL('./st/compute/lanes_compute_bg.wasm', self.location.href) });
+        singleBindings = await import(js);
+        await singleBindings.default({ module_or_path: new URL(wasm) });
       } catch (stError) {
         throw new Error(`${reason}; the single-threaded build did not start either: ${stError?.message ?? stError}`);
       }
-      single.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
+      singleBindings.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
       return;
     }
     const instantiatedMs = now();

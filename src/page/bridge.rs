@@ -26,35 +26,70 @@ extern "C" {
 }
 
 /// The compute module www/boot.js started compiling for the build it loaded: `window.lanesCompute`, with the URL
-/// of its JS (`js`) and a promise of its compiled `WebAssembly.Module` (`module`). Absent where boot.js did not run
-/// (the wasm-bindgen tests): then this module, which exports the worker host too, serves as the compute module.
+/// of its JS (`js`), a promise of its compiled `WebAssembly.Module` (`module`) and the URLs of the single-threaded
+/// compute module (`single`, for the worker's fallback). Absent where boot.js did not run (the wasm-bindgen tests):
+/// then this module, which exports the worker host too, serves as the compute module.
 fn compute_global() -> Option<JsValue> {
     let global = js_sys::Reflect::get(&js_sys::global(), &"lanesCompute".into()).ok()?;
     global.is_object().then_some(global)
 }
 
-/// The URL of the compute module's JS: boot.js's, or this module's own.
-fn compute_js_url() -> String {
-    compute_global()
-        .and_then(|global| js_sys::Reflect::get(&global, &"js".into()).ok())
-        .and_then(|url| url.as_string())
-        .unwrap_or_else(|| MODULE_URL.with(Clone::clone))
+/// A field of [`compute_global`].
+fn compute_field(key: &str) -> Option<JsValue> {
+    compute_global().and_then(|global| js_sys::Reflect::get(&global, &key.into()).ok())
 }
 
-/// The compiled compute module to post to a new compute worker: boot.js's (compiled once, while the page's own
-/// module loaded), or this module's own.
-async fn compute_module() -> Result<JsValue, WorkerError> {
-    let Some(promise) = compute_global()
-        .and_then(|global| js_sys::Reflect::get(&global, &"module".into()).ok())
-        .and_then(|module| module.dyn_into::<js_sys::Promise>().ok())
-    else {
-        return Ok(wasm_bindgen::module());
+/// This module's own JS URL.
+fn own_js_url() -> String {
+    MODULE_URL.with(Clone::clone)
+}
+
+/// The URL of the compute module's JS: boot.js's, or this module's own.
+fn compute_js_url() -> String {
+    compute_field("js")
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(own_js_url)
+}
+
+/// The compiled module a new compute worker instantiates, and the JS URL that goes with it.
+struct ComputeModule {
+    module: JsValue,
+    js_url: String,
+}
+
+/// The compiled compute module: boot.js's (compiled once, while the page loaded), waited for at most `limit_ms`.
+/// Where there is none, or it failed to load or compile in time, this module's own — it exports the worker host
+/// too, so worker mode keeps working (with the whole page's module in the worker, as before the split); the reason
+/// goes to the console.
+async fn compute_module(limit_ms: f64) -> ComputeModule {
+    use futures::future::{Either, select};
+    use std::pin::pin;
+
+    let own = || ComputeModule {
+        module: wasm_bindgen::module(),
+        js_url: own_js_url(),
     };
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(|error| {
-            WorkerError::Spawn(format!("could not load the compute module: {}", describe(&error)))
-        })
+    let Some(promise) = compute_field("module").and_then(|module| module.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return own();
+    };
+    let limit = limit_ms.clamp(0.0, f64::from(u32::MAX)) as u32;
+    let loaded = wasm_bindgen_futures::JsFuture::from(promise);
+    let why = match select(pin!(loaded), pin!(crate::timing::sleep_ms(limit))).await {
+        Either::Left((Ok(module), _)) => {
+            return ComputeModule {
+                module,
+                js_url: compute_js_url(),
+            };
+        }
+        Either::Left((Err(error), _)) => describe(&error),
+        Either::Right(_) => format!("it did not compile within {limit} ms"),
+    };
+    web_sys::console::warn_1(
+        &format!("lanes: the compute module did not load ({why}); the compute worker runs the page's module")
+            .into(),
+    );
+    own()
 }
 
 /// Where the compute worker's bootstrap is served, next to `index.html`.
@@ -205,10 +240,14 @@ impl Default for StartOptions {
 /// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming the compute module's JS (see
 /// [`compute_module`]).
 pub fn worker_script_url(path: &str) -> String {
-    let module_url = compute_js_url();
+    script_url_for(path, &compute_js_url())
+}
+
+/// `path?module=<module_url>`, encoded.
+fn script_url_for(path: &str, module_url: &str) -> String {
     format!(
         "{path}?module={}",
-        String::from(js_sys::encode_uri_component(&module_url))
+        String::from(js_sys::encode_uri_component(module_url))
     )
 }
 
@@ -303,13 +342,24 @@ impl ComputeBridge {
         threads: u32,
         options: StartOptions,
     ) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
-        let requested_ms = now_ms();
         let ready_timeout_ms = options.ready_timeout_ms;
-        let module = compute_module().await?;
+        // Usually compiled long before (boot.js starts it with the page); waited for within the start's limit, and
+        // not counted in the start's phases, which begin once the worker is asked for.
+        let compute = compute_module(ready_timeout_ms).await;
+        let mut script = options.script.clone();
+        let planned = compute_js_url();
+        if compute.js_url != planned {
+            // The page's own module stands in: the worker must import its JS, not the compute module's.
+            script = script.replace(
+                &script_url_for("", &planned),
+                &script_url_for("", &compute.js_url),
+            );
+        }
+        let requested_ms = now_ms();
         let worker_options = WorkerOptions::new();
         worker_options.set_type(WorkerType::Module);
         worker_options.set_name("lanes-compute");
-        let worker = Worker::new_with_options(&options.script, &worker_options)
+        let worker = Worker::new_with_options(&script, &worker_options)
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
         let pending: Pending = Rc::default();
@@ -377,7 +427,8 @@ impl ComputeBridge {
 
         let init = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
-        set("module", &module)
+        set("module", &compute.module)
+            .and_then(|_| set("single", &compute_field("single").unwrap_or(JsValue::UNDEFINED)))
             .and_then(|_| set("threads", &threads.into()))
             .and_then(|_| set("fallback", &options.allow_fallback.into()))
             .and_then(|_| worker.post_message(&init))

@@ -14,6 +14,10 @@ import { assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, 
 const loaded = (page, suffix) =>
   page.evaluate((end) => performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.endsWith(end)), suffix);
 
+// The compute module the page compiled for its workers (the threaded build's, or st/'s): by exact path.
+const loadedPath = (page, path) =>
+  page.evaluate((wanted) => performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname === wanted), path);
+
 const lab = useLab({});
 
 test('no headers: the service worker reloads once, the page is isolated and the pool runs', async () => {
@@ -32,6 +36,8 @@ test('no headers: the service worker reloads once, the page is isolated and the 
   assert.equal(state, 'ready');
   assert.equal(threads, Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 64), 'a pool thread per core, at most 64');
   assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
+  assert.ok(await loadedPath(page, '/compute/lanes_compute_bg.wasm'), 'the threaded compute module was loaded');
+  assert.equal(await loadedPath(page, '/st/compute/lanes_compute_bg.wasm'), false, 'not the single-threaded one');
   await page.getByTestId('run-button').click();
   const rows = await resultRows(page, 2);
   assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['pool', '148933']]);
@@ -57,6 +63,8 @@ test('not isolated: single-threaded build, main, worker and presets run (and sto
     assert.equal(await page.getByTestId('env-coi').getAttribute('data-state'), 'off');
     assert.equal((await poolState(page)).state, 'unavailable');
     assert.ok(await loaded(page, '/st/lanes_bg.wasm'), 'the single-threaded build was loaded');
+    assert.ok(await loadedPath(page, '/st/compute/lanes_compute_bg.wasm'), 'the single-threaded compute module was loaded');
+    assert.equal(await loadedPath(page, '/compute/lanes_compute_bg.wasm'), false, 'not the threaded one');
     assert.match(await page.getByTestId('pool-state').textContent(), /not cross-origin isolated.*worker mode works/s);
     await page.getByTestId('run-button').click();
     const rows = await resultRows(page, 2);
