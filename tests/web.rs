@@ -7,7 +7,8 @@
 use lanes::capability::{Build, Missing};
 use lanes::kernels::{self, Kernel, KernelSpec, Strategy};
 use lanes::page::bridge::{
-    ComputeBridge, PoolInfo, READY_TIMEOUT_MS, StartOptions, WATCHDOG_MS, WorkerError, worker_script_url,
+    ComputeBridge, PoolInfo, READY_TIMEOUT_MS, StartOptions, WATCHDOG_MS, WorkerError, WorkerScript,
+    worker_script_url,
 };
 use lanes::page::components::results_table::ResultsTable;
 use lanes::page::context::Environment;
@@ -292,7 +293,7 @@ fn use_the_browsers_worker() {
 fn real_worker() -> StartOptions {
     use_the_browsers_worker();
     StartOptions {
-        script: worker_script_url("www/compute-worker.js"),
+        script: WorkerScript::Bootstrap("www/compute-worker.js".to_owned()),
         ..StartOptions::default()
     }
 }
@@ -311,7 +312,7 @@ async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
     let result = ComputeBridge::start_with(
         0,
         StartOptions {
-            script,
+            script: WorkerScript::Url(script),
             ready_timeout_ms: 600.0,
             allow_fallback: false,
         },
@@ -361,7 +362,7 @@ async fn malformed_replies_and_rejections_fail_their_jobs_at_once() {
     let (bridge, info) = started(
         0,
         StartOptions {
-            script: blob_worker(NONSENSE_WORKER),
+            script: WorkerScript::Url(blob_worker(NONSENSE_WORKER)),
             ready_timeout_ms: 10_000.0,
             allow_fallback: false,
         },

@@ -78,19 +78,18 @@ async function check() {
   return (await checkWorkers()) ?? { missing: null, memory };
 }
 
-/** A fetched module's bytes; an HTTP error is named as such (not as a CompileError on an error page). */
-async function wasmBytes(url) {
+/** A successful response; an HTTP error is named as such (not as a CompileError on an error page). */
+async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  return response;
 }
 
 /**
  * Leaves `window.lanesCompute = { js, module, single }` for src/page/bridge.rs before the page's module starts
  * (its pool starts as it mounts), and returns the function that starts compiling the compute module — called once
  * the page's own module has loaded, so the two do not share the network and the cores while the page is not yet
- * interactive. For the bridge: the URL of its JS (the compute worker
- * imports it), a promise of the compiled `WebAssembly.Module` (posted to every compute worker) and the
+ * interactive. For the bridge: the URL of its JS (the compute worker imports it), a promise of the compiled `WebAssembly.Module` (posted to every compute worker) and the
  * single-threaded compute module's URLs (the worker's fallback). A failure is the bridge's to report, when it
  * awaits the promise (it then runs the page's own module in the worker); until then it is not an unhandled
  * rejection.
@@ -103,14 +102,12 @@ function prepareCompute({ js, wasm }) {
   });
   const module = (async () => {
     await started;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
     try {
-      return await WebAssembly.compileStreaming(response);
+      return await WebAssembly.compileStreaming(await fetchOk(url));
     } catch (error) {
       // compileStreaming needs the application/wasm type, which some static hosts do not send.
       if (!(error instanceof TypeError)) throw error;
-      return WebAssembly.compile(await wasmBytes(url));
+      return WebAssembly.compile(await (await fetchOk(url)).arrayBuffer());
     }
   })();
   module.catch(() => {});

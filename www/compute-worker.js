@@ -28,15 +28,13 @@ self.onmessage = async (event) => {
     } catch (error) {
       // The threaded build's instance reserves a shared memory of its own (512 MiB at most), which a browser
       // that granted the page's may refuse the worker's. Then the worker runs the single-threaded build from
-      // st/compute/ (next to this script, as .ci/trunk-post-build.sh writes it) and says why, so worker mode works.
-      // Only the page's own compute worker may (`fallback`): a preset's cold pool fails with the reason instead.
-      if (fallback !== true || typeof bindings.initThreadPool !== 'function') throw error;
+      // st/compute/ (its URLs in `single`, from boot.js) and says why, so worker mode works. Only the page's own
+      // compute worker may (`fallback`): a preset's cold pool fails with the reason instead.
+      if (fallback !== true || typeof bindings.initThreadPool !== 'function' || typeof single?.js !== 'string' ||
+        typeof single?.wasm !== 'string') throw error;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       console.warn('lanes: the compute worker could not start the threaded build; running st/compute/', error);
-      // The page names the single-threaded compute module's URLs (boot.js versions them); else the files next to
-      // this script.
-      const js = typeof single?.js === 'string' ? single.js : new URL('./st/compute/lanes_compute.js', self.location.href).href;
-      const wasm = typeof single?.wasm === 'string' ? single.wasm : new URL('./st/compute/lanes_compute_bg.wasm', self.location.href).href;
+      const { js, wasm } = single;
       for (const url of [js, wasm]) {
         if (new URL(url).origin !== self.location.origin) throw new Error(`refusing to load a module from another origin: ${url}`);
       }

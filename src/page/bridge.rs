@@ -44,13 +44,6 @@ fn own_js_url() -> String {
     MODULE_URL.with(Clone::clone)
 }
 
-/// The URL of the compute module's JS: boot.js's, or this module's own.
-fn compute_js_url() -> String {
-    compute_field("js")
-        .and_then(|url| url.as_string())
-        .unwrap_or_else(own_js_url)
-}
-
 /// The compiled module a new compute worker instantiates, and the JS URL that goes with it.
 struct ComputeModule {
     module: JsValue,
@@ -76,12 +69,10 @@ async fn compute_module(limit_ms: f64) -> ComputeModule {
     let limit = limit_ms.clamp(0.0, f64::from(u32::MAX)) as u32;
     let loaded = wasm_bindgen_futures::JsFuture::from(promise);
     let why = match select(pin!(loaded), pin!(crate::timing::sleep_ms(limit))).await {
-        Either::Left((Ok(module), _)) => {
-            return ComputeModule {
-                module,
-                js_url: compute_js_url(),
-            };
-        }
+        Either::Left((Ok(module), _)) => match compute_field("js").and_then(|url| url.as_string()) {
+            Some(js_url) => return ComputeModule { module, js_url },
+            None => "boot.js named no JS for it".to_owned(),
+        },
         Either::Left((Err(error), _)) => describe(&error),
         Either::Right(_) => format!("it did not compile within {limit} ms"),
     };
@@ -212,12 +203,21 @@ pub struct StreamReply {
     pub peak_heap_bytes: f64,
 }
 
+/// The script a compute worker runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerScript {
+    /// The compute-worker bootstrap at this path, relative to the page: [`ComputeBridge::start_with`] adds the
+    /// `?module=` naming the JS of the module it posts (see [`compute_module`]).
+    Bootstrap(String),
+    /// A script used as is (tests start stand-in workers).
+    Url(String),
+}
+
 /// How [`ComputeBridge::start_with`] starts the worker; [`ComputeBridge::start`] uses the default.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StartOptions {
-    /// The URL of the worker's module script, relative to the page; [`worker_script_url`] adds the `?module=`
-    /// the real bootstrap needs.
-    pub script: String,
+    /// The worker's script.
+    pub script: WorkerScript,
     /// How long to wait for the ready handshake.
     pub ready_timeout_ms: f64,
     /// Whether a worker whose threaded instance cannot start may run the single-threaded build instead (the
@@ -230,17 +230,17 @@ impl Default for StartOptions {
     /// The bootstrap next to `index.html`, waited for [`READY_TIMEOUT_MS`].
     fn default() -> StartOptions {
         StartOptions {
-            script: worker_script_url(WORKER_SCRIPT),
+            script: WorkerScript::Bootstrap(WORKER_SCRIPT.to_owned()),
             ready_timeout_ms: READY_TIMEOUT_MS,
             allow_fallback: false,
         }
     }
 }
 
-/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming the compute module's JS (see
-/// [`compute_module`]).
+/// The URL of a compute-worker bootstrap served at `path`, with `?module=` naming this module's own JS: for a
+/// worker that is posted this module ([`wasm_bindgen::module`]), as the tests do.
 pub fn worker_script_url(path: &str) -> String {
-    script_url_for(path, &compute_js_url())
+    script_url_for(path, &own_js_url())
 }
 
 /// `path?module=<module_url>`, encoded.
@@ -346,15 +346,10 @@ impl ComputeBridge {
         // Usually compiled long before (boot.js starts it with the page); waited for within the start's limit, and
         // not counted in the start's phases, which begin once the worker is asked for.
         let compute = compute_module(ready_timeout_ms).await;
-        let mut script = options.script.clone();
-        let planned = compute_js_url();
-        if compute.js_url != planned {
-            // The page's own module stands in: the worker must import its JS, not the compute module's.
-            script = script.replace(
-                &script_url_for("", &planned),
-                &script_url_for("", &compute.js_url),
-            );
-        }
+        let script = match &options.script {
+            WorkerScript::Bootstrap(path) => script_url_for(path, &compute.js_url),
+            WorkerScript::Url(url) => url.clone(),
+        };
         let requested_ms = now_ms();
         let worker_options = WorkerOptions::new();
         worker_options.set_type(WorkerType::Module);

@@ -44,7 +44,7 @@ pub fn pool_start_notes(
             "Starting a pool from nothing cost {:.1} ms before any work ({}, each measured from the request \
              to the pool being ready) — like spawn-style process start. Phase by phase (medians, which need \
              not add up to the total): {:.1} ms to start the worker, {:.1} ms to instantiate the compiled \
-             module, {:.1} ms for {threads} threads to come up.",
+             module, {:.1} ms for {threads} {} to come up.",
             cold.total_ms,
             if cold.runs == 1 {
                 "one run".to_owned()
@@ -53,7 +53,8 @@ pub fn pool_start_notes(
             },
             cold.spawn_ms,
             cold.instantiate_ms,
-            cold.threads_ready_ms
+            cold.threads_ready_ms,
+            if threads == 1 { "thread" } else { "threads" },
         )),
         None => notes.push("No cold run finished, so no start-up cost is quoted.".to_owned()),
     }
@@ -845,6 +846,8 @@ mod tests {
         );
         assert!(!notes.contains("compile and"), "{notes}");
         assert!(notes.contains("90.0 ms for 2 threads to come up"), "{notes}");
+        let one = pool_start_notes(&report, Some(&COLD), 1, 4).join(" ");
+        assert!(one.contains("90.0 ms for 1 thread to come up"), "{one}");
         assert!(
             notes.contains("The same job took 155.0 ms with a cold pool (its start included) and 2.1 ms with the warm one (medians of 3 repeats each): start the pool once"),
             "{notes}"
