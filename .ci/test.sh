@@ -19,7 +19,7 @@ step "clippy, wasm32" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, wasm32 compute module (no UI: what the compute worker and its pool threads run)" \
   cargo clippy --lib --no-default-features -- -D warnings
 step "clippy, wasm32 single-threaded (the build for pages without isolation)" \
-  env CARGO_ENCODED_RUSTFLAGS= cargo clippy --lib --target wasm32-unknown-unknown \
+  env CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components' cargo clippy --lib --target wasm32-unknown-unknown \
   --target-dir target/single-thread --config 'unstable.build-std=[]' -- -D warnings
 step "clippy, native" cargo clippy "${native[@]}" --workspace --all-targets -- -D warnings
 step "native tests (cargo test: the app and the kernels crate)" cargo test "${native[@]}" --workspace

@@ -38,16 +38,20 @@ built_wasm() {
   fi
   echo "$path"
 }
-# wasm-bindgen, then in release the wasm-opt level given: $1 wasm, $2 out dir, $3 out name, $4 wasm-opt level.
+# wasm-bindgen, then in release the wasm-opt level given: $1 wasm, $2 out dir, $3 out name, $4 wasm-opt level,
+# $5 further wasm-opt arguments (split on spaces, as Trunk splits data-wasm-opt-params).
 bindgen() {
   wasm-bindgen --target web --no-typescript --out-dir "$2" --out-name "$3" "$1"
   if [[ $profile == release ]]; then
-    wasm-opt "-O$4" "$2/$3_bg.wasm" -o "$2/$3_bg.wasm"
+    local params
+    read -r -a params <<<"${5:-}"
+    wasm-opt "-O$4" "${params[@]}" "$2/$3_bg.wasm" -o "$2/$3_bg.wasm"
   fi
 }
-# The page's own level (index.html, data-wasm-opt) for the single-threaded page, as Trunk applies it to the threaded
-# one; the compute modules, which are mostly kernels, at -O3 (speed).
+# The page's own level and arguments (index.html, data-wasm-opt and data-wasm-opt-params) for the single-threaded
+# page, as Trunk applies them to the threaded one; the compute modules, which are mostly kernels, at -O3 (speed).
 page_level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
+page_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
 
 # 1. The compute module (no UI: `--no-default-features`), threaded. (Each artifact is read into a variable first: a
 #    failing command substitution inside another command's arguments would not stop the script.)
@@ -55,9 +59,11 @@ wasm=$(built_wasm "${compute_profile[@]}" --target-dir target/compute --no-defau
 bindgen "$wasm" "$staging/compute" lanes_compute 3
 # 2. and 3. The single-threaded page and compute module. Empty RUSTFLAGS replaces .cargo/config.toml's atomics and
 #    shared-memory flags; the plain std is enough.
+#    The page keeps Leptos's `erase_components` (see .cargo/config.toml).
 single=(--config 'unstable.build-std=[]')
-wasm=$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${page_profile[@]}" "${single[@]}" --target-dir target/single-thread)
-bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}"
+wasm=$(CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components' built_wasm "${page_profile[@]}" "${single[@]}" \
+  --target-dir target/single-thread)
+bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}" "$page_params"
 wasm=$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \
   --no-default-features)
 bindgen "$wasm" "$staging/st/compute" lanes_compute 3

@@ -157,7 +157,7 @@ pub fn layout_timeline(
         headings.push((group.label.clone(), y + HEADING_HEIGHT - 6.0));
         y += HEADING_HEIGHT;
         let mut lanes: Vec<Lane> = group.spans.iter().map(|span| span.lane).collect();
-        lanes.sort_unstable();
+        crate::order::sort(&mut lanes);
         lanes.dedup();
         for lane in lanes {
             let row = rows.len();

@@ -284,7 +284,7 @@ pub fn summarize(mode: IoMode, start_ms: f64, end_ms: f64, records: &[RequestRec
         .filter(|record| !record.lab && !record.origin.is_empty())
         .map(|record| record.origin.as_str())
         .collect();
-    origins.sort_unstable();
+    crate::order::sort(&mut origins);
     origins.dedup();
     let timings: Vec<connections::RequestTiming> = records
         .iter()
@@ -341,7 +341,7 @@ pub fn summarize(mode: IoMode, start_ms: f64, end_ms: f64, records: &[RequestRec
 /// arrive in two waves.
 pub fn count_waves(start_ms: f64, mut arrivals_ms: Vec<f64>) -> usize {
     arrivals_ms.retain(|arrival| arrival.is_finite());
-    arrivals_ms.sort_by(f64::total_cmp);
+    crate::order::sort_by(&mut arrivals_ms, f64::total_cmp);
     let Some(&first) = arrivals_ms.first() else {
         return 0;
     };
@@ -359,7 +359,7 @@ pub fn max_in_flight(intervals: &[(f64, f64)]) -> usize {
         .flat_map(|&(start, end)| [(start, 1), (end, -1)])
         .collect();
     // Ends sort before starts at the same instant: back-to-back requests do not overlap.
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::order::sort_by(&mut edges, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut open, mut most) = (0_i32, 0_i32);
     for (_, delta) in edges {
         open += delta;

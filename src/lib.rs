@@ -27,6 +27,8 @@ pub mod lessons;
 #[cfg(feature = "ui")]
 pub mod modes;
 #[cfg(feature = "ui")]
+pub mod order;
+#[cfg(feature = "ui")]
 pub mod pipeline;
 #[cfg(feature = "ui")]
 pub mod report;

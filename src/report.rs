@@ -100,7 +100,7 @@ pub fn threads_in(spans: &[Span]) -> u32 {
         .map(|span| span.lane)
         .filter(|lane| matches!(lane, Lane::Worker | Lane::Pool(_) | Lane::MainPool(_)))
         .collect();
-    lanes.sort_unstable();
+    crate::order::sort(&mut lanes);
     lanes.dedup();
     u32::try_from(lanes.len()).unwrap_or(u32::MAX)
 }

@@ -107,7 +107,7 @@ pub fn layout_connections(points: &[ConnectionPoint], width: f64, height: f64) -
     // Room on the right for the last N's label, centred on its point.
     let (left, right, bottom, top) = (56.0, width - 28.0, height - 30.0, 12.0);
     let mut counts: Vec<u32> = points.iter().map(|point| point.requests.max(1)).collect();
-    counts.sort_unstable();
+    crate::order::sort(&mut counts);
     counts.dedup();
     let log = |count: u32| f64::from(count.max(1)).log2();
     let (first, last) = match (counts.first(), counts.last()) {
@@ -145,7 +145,7 @@ pub fn layout_connections(points: &[ConnectionPoint], width: f64, height: f64) -
             if line.is_empty() {
                 return None;
             }
-            line.sort_by_key(|point| point.requests);
+            crate::order::sort_by_key(&mut line, |point| point.requests);
             let coordinates: Vec<String> = line
                 .into_iter()
                 .map(|point| {

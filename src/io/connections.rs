@@ -187,7 +187,7 @@ pub fn connection_waves(requests: &[RequestTiming]) -> Vec<ConnectionWave> {
         .filter(|request| request.measured_http1())
         .map(|request| request.origin.as_str())
         .collect();
-    origins.sort_unstable();
+    crate::order::sort(&mut origins);
     origins.dedup();
     origins
         .into_iter()
@@ -197,7 +197,7 @@ pub fn connection_waves(requests: &[RequestTiming]) -> Vec<ConnectionWave> {
                 .filter(|request| request.measured_http1() && request.origin == origin)
                 .cloned()
                 .collect();
-            to_origin.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+            crate::order::sort_by(&mut to_origin, |a, b| a.start_ms.total_cmp(&b.start_ms));
             let services: Vec<f64> = to_origin.iter().filter_map(RequestTiming::service_ms).collect();
             let service_ms = Summary::of(&services)?.median;
             let threshold = wait_threshold(&to_origin)?;

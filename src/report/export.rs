@@ -117,7 +117,7 @@ pub fn to_trace(report: &ExperimentReport) -> Value {
             .iter()
             .flat_map(|repeat| repeat.spans.iter().map(|span| span.lane))
             .collect();
-        lanes.sort_unstable();
+        crate::order::sort(&mut lanes);
         lanes.dedup();
         for lane in lanes {
             events.push(json!({

@@ -18,7 +18,7 @@ impl Summary {
     /// Summarises `values`, ignoring non-finite ones; `None` when nothing is left.
     pub fn of(values: &[f64]) -> Option<Summary> {
         let mut sorted: Vec<f64> = values.iter().copied().filter(|value| value.is_finite()).collect();
-        sorted.sort_by(f64::total_cmp);
+        crate::order::sort_by(&mut sorted, f64::total_cmp);
         let count = sorted.len();
         let median = match count {
             0 => return None,
@@ -81,7 +81,7 @@ pub fn amdahl_parallel_points(points: &[(u32, f64)], max_threads: u32) -> usize 
         .filter(|(threads, time)| (2..=max_threads).contains(threads) && time.is_finite())
         .map(|(threads, _)| *threads)
         .collect();
-    counts.sort_unstable();
+    crate::order::sort(&mut counts);
     counts.dedup();
     counts.len()
 }

@@ -66,7 +66,7 @@ pub fn parse_modes<M: UrlMode>(list: &str, notes: &mut Vec<String>) -> Option<Ve
         notes.push(format!("no known {} in “modes”: {}", M::NOUN, M::FALLBACK));
         return None;
     }
-    modes.sort();
+    crate::order::sort(&mut modes);
     Some(modes)
 }
 

@@ -159,7 +159,7 @@ pub fn CpuExperiment(
             modes.retain(|other| *other != mode);
             if on {
                 modes.push(mode);
-                modes.sort();
+                crate::order::sort(modes);
             }
         });
     };

@@ -111,7 +111,7 @@ pub fn IoExperiment(
             modes.retain(|other| *other != mode);
             if on {
                 modes.push(mode);
-                modes.sort();
+                crate::order::sort(modes);
             }
         });
     };

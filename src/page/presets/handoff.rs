@@ -177,7 +177,7 @@ pub async fn run_handoff(
                 Some(measured_run.freeze),
             );
             let mut reached: Vec<u64> = measured.iter().map(|entry| entry.bytes as u64).collect();
-            reached.sort_unstable();
+            crate::order::sort(&mut reached);
             reached.dedup();
             run.note_stop(&mut report, reached.len(), SIZES.len(), "sizes");
             chart.set(points);

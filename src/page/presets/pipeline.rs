@@ -94,7 +94,7 @@ async fn run_items(mode: PipelineMode, plan: Plan, bridge: &ComputeBridge) -> Re
     )
     .await?;
     let mut trace = trace.into_inner();
-    trace.values.sort_unstable();
+    crate::order::sort(&mut trace.values);
     Ok(trace)
 }
 

@@ -14,7 +14,7 @@ use crate::report::{ExperimentKind, ExperimentReport, Lane, ModeReport, ReportMo
 pub fn thread_counts(cores: u32) -> Vec<u32> {
     let mut counts: Vec<u32> = (1..=cores.max(1)).collect();
     counts.extend([cores + 1, 2 * cores]);
-    counts.sort_unstable();
+    crate::order::sort(&mut counts);
     counts.dedup();
     counts
 }

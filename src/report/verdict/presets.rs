@@ -141,7 +141,7 @@ pub fn sweep_notes(report: &ExperimentReport, cores: u32) -> Vec<String> {
             _ => None,
         })
         .collect();
-    points.sort_by_key(|(threads, _)| *threads);
+    crate::order::sort_by_key(&mut points, |(threads, _)| *threads);
     let mut notes = Vec::new();
     let one = points
         .iter()
@@ -658,7 +658,7 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
             _ => None,
         })
         .collect();
-    counts.sort_unstable();
+    crate::order::sort(&mut counts);
     counts.dedup();
     // (N, connections) where a wave showed; the Ns where every wait was measured and none showed.
     let mut waves: Vec<(u32, usize)> = Vec::new();
@@ -750,7 +750,7 @@ pub fn connections_notes(report: &ExperimentReport) -> Vec<String> {
              origin, which Python's httpx and aiohttp clients set in code instead.{built_in}"
         ));
     } else if !protocols.is_empty() && protocols.iter().all(|protocol| protocol != HTTP1) {
-        protocols.sort_unstable();
+        crate::order::sort(&mut protocols);
         protocols.dedup();
         notes.push(format!(
             "The endpoint answered over {}, not HTTP/1.1: the browser's per-origin connection limit belongs to \

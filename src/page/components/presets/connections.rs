@@ -190,7 +190,7 @@ pub fn ConnectionsPreset(
         let points = chart.get();
         // In run order (N, then target), so the table reads N by N.
         let mut rows = points.clone();
-        rows.sort_by_key(|point| {
+        crate::order::sort_by_key(&mut rows, |point| {
             (
                 point.requests,
                 ConnectionTarget::ALL
