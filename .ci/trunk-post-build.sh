@@ -57,9 +57,9 @@ page_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
 #    failing command substitution inside another command's arguments would not stop the script.)
 wasm=$(built_wasm "${compute_profile[@]}" --target-dir target/compute --no-default-features)
 bindgen "$wasm" "$staging/compute" lanes_compute 3
-# 2. and 3. The single-threaded page and compute module. Empty RUSTFLAGS replaces .cargo/config.toml's atomics and
-#    shared-memory flags; the plain std is enough.
-#    The page keeps Leptos's `erase_components` (see .cargo/config.toml).
+# 2. and 3. The single-threaded page and compute module. CARGO_ENCODED_RUSTFLAGS replaces .cargo/config.toml's atomics
+#    and shared-memory flags (the plain std is enough): the page keeps only Leptos's `erase_components` (see
+#    .cargo/config.toml), the compute module, which has no Leptos, nothing.
 single=(--config 'unstable.build-std=[]')
 wasm=$(CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components' built_wasm "${page_profile[@]}" "${single[@]}" \
   --target-dir target/single-thread)

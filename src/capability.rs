@@ -482,4 +482,29 @@ mod tests {
         assert_eq!(config.matches("--max-memory=").count(), 1);
         assert_eq!(MEMORY_MAX_BYTES % 65_536, 0, "whole wasm pages");
     }
+
+    /// Every build of the page's module is compiled with Leptos's `erase_components`: the threaded one (from
+    /// .cargo/config.toml), the single-threaded one (the Trunk hook replaces those flags) and the clippy run over
+    /// the single-threaded flags — or the fallback page would be another program than the one tested.
+    #[test]
+    fn every_page_build_erases_components() {
+        let config = include_str!("../.cargo/config.toml");
+        assert!(
+            config.contains(r#""--cfg", "erase_components","#),
+            ".cargo/config.toml"
+        );
+        let encoded = r"CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components'";
+        let hook = include_str!("../.ci/trunk-post-build.sh");
+        assert_eq!(
+            hook.matches(encoded).count(),
+            1,
+            ".ci/trunk-post-build.sh, the single-threaded page"
+        );
+        let test_script = include_str!("../.ci/test.sh");
+        assert_eq!(
+            test_script.matches(encoded).count(),
+            1,
+            ".ci/test.sh, the single-threaded clippy run"
+        );
+    }
 }
