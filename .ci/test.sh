@@ -23,13 +23,30 @@ step "clippy, wasm32 single-threaded (the build for pages without isolation)" \
   --target-dir target/single-thread --config 'unstable.build-std=[]' -- -D warnings
 step "clippy, native" cargo clippy "${native[@]}" --workspace --all-targets -- -D warnings
 step "native tests (cargo test: the app and the kernels crate)" cargo test "${native[@]}" --workspace
-step "wasm tests in headless Chromium (wasm-bindgen-test)" \
-  env CHROMEDRIVER="$(command -v chromedriver)" cargo test --test web --test pool --test measure --test main_pool
-step "the same wasm tests through wasm-pack, as users run them" \
+# wasm-pack runs `cargo test` for wasm32 with the wasm-bindgen test runner, as users run the wasm tests; the Firefox
+# run below is the same `cargo test` with geckodriver, so it reuses this compile.
+step "wasm tests in headless Chromium (wasm-bindgen-test, through wasm-pack as users run them)" \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
 step "release build (trunk)" trunk build --release
-step "end-to-end tests in headless Chromium (node --test, Playwright)" \
-  node --test --test-concurrency=1 tests/e2e/
+# The soak (1 000 runs in one tab, about 5 minutes) runs beside the other specs, which together take as long: each
+# has its own browser and server, and neither asserts a timing. Its output follows theirs, with its own summary.
+e2e() {
+  local soak=tests/e2e/soak.test.mjs log status=0
+  local others=()
+  for spec in tests/e2e/*.test.mjs; do
+    [[ $spec == "$soak" ]] || others+=("$spec")
+  done
+  log=$(mktemp)
+  node --test "$soak" >"$log" 2>&1 &
+  local soak_pid=$!
+  node --test --test-concurrency=1 "${others[@]}" || status=$?
+  wait "$soak_pid" || status=$?
+  printf '\n-- %s\n' "$soak"
+  cat "$log"
+  rm -f "$log"
+  return "$status"
+}
+step "end-to-end tests in headless Chromium (node --test, Playwright; the soak beside the others)" e2e
 # The other engines (Debian's Firefox ESR through geckodriver; WebKitGTK through WebKitWebDriver under Xvfb, with
 # SharedArrayBuffer hidden as it ships and exposed): the wasm tests in Firefox, and the cross-engine e2e subset.
 step "wasm tests in headless Firefox (wasm-bindgen-test, geckodriver)" \
