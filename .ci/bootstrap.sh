@@ -72,7 +72,7 @@ else
     cargo +"$toolchain" install --quiet --force --locked trunk --version "$trunk_version"
 fi
 
-# 5. wasm-pack, so the wasm tests are also checked the way users run them (`wasm-pack test --headless --chrome`);
+# 5. wasm-pack, so the wasm tests are checked the way users run them (`wasm-pack test --headless --chrome`);
 #    it finds wasm-bindgen and chromedriver on PATH and downloads nothing.
 wasm_pack_version=0.15.1
 if [ "$purpose" = serve ]; then

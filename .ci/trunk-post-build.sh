@@ -60,11 +60,18 @@ bindgen "$wasm" "$staging/compute" lanes_compute 3
 # 2. and 3. The single-threaded page and compute module. CARGO_ENCODED_RUSTFLAGS replaces .cargo/config.toml's atomics
 #    and shared-memory flags (the plain std is enough): the page keeps only Leptos's `erase_components` (see
 #    .cargo/config.toml), the compute module, which has no Leptos, nothing.
+#    The test command sets LANES_DENY_WARNINGS=1: these two builds then fail on any rustc warning. That stands in for
+#    a clippy pass of their own; clippy's threaded passes see the same code, except the few lines under
+#    `not(target_feature = "atomics")`.
+deny=""
+if [[ ${LANES_DENY_WARNINGS:-} == 1 ]]; then
+  deny=-Dwarnings
+fi
 single=(--config 'unstable.build-std=[]')
-wasm=$(CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components' built_wasm "${page_profile[@]}" "${single[@]}" \
+wasm=$(CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components'"${deny:+$'\x1f'$deny}" built_wasm "${page_profile[@]}" "${single[@]}" \
   --target-dir target/single-thread)
 bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}" "$page_params"
-wasm=$(CARGO_ENCODED_RUSTFLAGS="" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \
+wasm=$(CARGO_ENCODED_RUSTFLAGS="$deny" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \
   --no-default-features)
 bindgen "$wasm" "$staging/st/compute" lanes_compute 3
 # The compute modules' file names are fixed, so boot.js asks for them with `?v=` and a hash of what was built: a
