@@ -68,7 +68,11 @@ if [[ ${LANES_DENY_WARNINGS:-} == 1 ]]; then
   deny=-Dwarnings
 fi
 single=(--config 'unstable.build-std=[]')
-wasm=$(CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components'"${deny:+$'\x1f'$deny}" built_wasm "${page_profile[@]}" "${single[@]}" \
+page_flags=$'--cfg\x1ferase_components'
+if [[ -n $deny ]]; then
+  page_flags+=$'\x1f'"$deny"
+fi
+wasm=$(CARGO_ENCODED_RUSTFLAGS=$page_flags built_wasm "${page_profile[@]}" "${single[@]}" \
   --target-dir target/single-thread)
 bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}" "$page_params"
 wasm=$(CARGO_ENCODED_RUSTFLAGS="$deny" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \

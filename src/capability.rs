@@ -493,7 +493,7 @@ mod tests {
             config.contains(r#""--cfg", "erase_components","#),
             ".cargo/config.toml"
         );
-        let encoded = r"CARGO_ENCODED_RUSTFLAGS=$'--cfg\x1ferase_components'";
+        let encoded = r"page_flags=$'--cfg\x1ferase_components'";
         let hook = include_str!("../.ci/trunk-post-build.sh");
         assert_eq!(
             hook.matches(encoded).count(),
