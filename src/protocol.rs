@@ -23,13 +23,82 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<wasm_bindgen::JsValue, serde_was
     value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true))
 }
 
+/// Defines a protocol enum, tagged by its `kind` field on the wire (`{ kind: "Done", job: 3, … }`), and beside it a
+/// mirror that serde reads *externally* tagged (`{ Done: { kind: "Done", job: 3, … } }`) into the same enum
+/// (`#[serde(remote)]`: the variants are written once, here).
+///
+/// Why two readings: serde reads an internally tagged enum by first copying the whole message into its own
+/// buffer (`serde::__private::de::Content`), since the tag may come after the fields; that buffer's code, and a
+/// second copy of every nested type's reader that reads from it, was the largest part of the page's serde code
+/// (ARCHITECTURE.md, "Where the page's bytes go"). A JS message can be asked for its `kind` first, so
+/// [`request_from_js`] and [`response_from_js`] wrap it under that key and read each variant's fields straight
+/// from the object. The tagged derive stays for writing and for the native tests, which read JSON.
+macro_rules! by_kind {
+    ($(#[$attr:meta])* pub enum $name:ident, read as $mirror:ident = $remote:literal { $($body:tt)* }) => {
+        $(#[$attr])*
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum $name { $($body)* }
+
+        /// Reads the enum of the same variants from `{ <kind>: message }`; never built itself.
+        #[derive(Deserialize)]
+        #[serde(remote = $remote)]
+        #[allow(dead_code, reason = "only its generated reader is used")]
+        enum $mirror { $($body)* }
+    };
+}
+
+/// Wraps a message as `{ <its kind>: message }`, for a mirror made by `by_kind!` to read.
+///
+/// # Errors
+/// When the message is not an object with a string `kind`.
+#[cfg(target_arch = "wasm32")]
+fn under_kind(data: &wasm_bindgen::JsValue) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    use serde::de::Error as _;
+    let kind = data
+        .is_object()
+        .then(|| js_sys::Reflect::get(data, &"kind".into()).ok())
+        .flatten()
+        .ok_or_else(|| serde_wasm_bindgen::Error::custom("invalid type: expected an object with a `kind`"))?;
+    if kind.is_undefined() {
+        return Err(serde_wasm_bindgen::Error::missing_field("kind"));
+    }
+    if !kind.is_string() {
+        return Err(serde_wasm_bindgen::Error::custom(
+            "invalid type: `kind` is not a string",
+        ));
+    }
+    let wrapper = js_sys::Object::new();
+    js_sys::Reflect::set(&wrapper, &kind, data)
+        .map_err(|_| serde_wasm_bindgen::Error::custom("the message could not be read"))?;
+    Ok(wrapper.into())
+}
+
+/// Reads a [`ComputeRequest`] from a JS message (without serde's buffer: see `by_kind!`).
+///
+/// # Errors
+/// When the message does not fit the protocol; the error says what did not fit.
+#[cfg(target_arch = "wasm32")]
+pub fn request_from_js(data: &wasm_bindgen::JsValue) -> Result<ComputeRequest, serde_wasm_bindgen::Error> {
+    ComputeRequestByKind::deserialize(serde_wasm_bindgen::Deserializer::from(under_kind(data)?))
+}
+
+/// Reads a [`ComputeResponse`] from a JS message (without serde's buffer: see `by_kind!`).
+///
+/// # Errors
+/// When the message does not fit the protocol; the error says what did not fit.
+#[cfg(target_arch = "wasm32")]
+pub fn response_from_js(data: &wasm_bindgen::JsValue) -> Result<ComputeResponse, serde_wasm_bindgen::Error> {
+    ComputeResponseByKind::deserialize(serde_wasm_bindgen::Deserializer::from(under_kind(data)?))
+}
+
 /// A job identifier, unique per bridge, that matches a response to its request.
 pub type JobId = u32;
 
+by_kind! {
 /// What the UI asks of the compute worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum ComputeRequest {
+#[derive(Clone, Debug, PartialEq)]
+pub enum ComputeRequest, read as ComputeRequestByKind = "ComputeRequest" {
     /// Run one kernel job.
     Run {
         /// Echoed in the response.
@@ -69,6 +138,7 @@ pub enum ComputeRequest {
         job: JobId,
     },
 }
+}
 
 /// The ways the compute worker can be told to break.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,10 +166,10 @@ impl Fault {
     }
 }
 
+by_kind! {
 /// What the compute worker answers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum ComputeResponse {
+#[derive(Clone, Debug, PartialEq)]
+pub enum ComputeResponse, read as ComputeResponseByKind = "ComputeResponse" {
     /// The handshake: the worker's wasm instance and its pool are up. Sent once, before anything else.
     Ready {
         /// Threads in the rayon pool.
@@ -167,6 +237,7 @@ pub enum ComputeResponse {
         /// Why.
         error: String,
     },
+}
 }
 
 /// Reads the job id of a message that did not fit the protocol, from its `job` field (read as a JS number):
@@ -265,6 +336,135 @@ mod tests {
         assert_eq!(serde_json::from_value::<ComputeResponse>(json).unwrap(), rejected);
         assert_eq!(FailureScope::of(Some(4)), FailureScope::Job(4));
         assert_eq!(FailureScope::of(None), FailureScope::AllPending);
+    }
+
+    /// Reads a JSON message the way [`response_from_js`] reads a JS one: wrapped under its `kind`, by the mirror.
+    fn response_by_kind(message: &serde_json::Value) -> Result<ComputeResponse, serde_json::Error> {
+        let kind = message["kind"].as_str().unwrap_or_default().to_owned();
+        ComputeResponseByKind::deserialize(serde_json::json!({ kind: message }))
+    }
+
+    /// The same for a request.
+    fn request_by_kind(message: &serde_json::Value) -> Result<ComputeRequest, serde_json::Error> {
+        let kind = message["kind"].as_str().unwrap_or_default().to_owned();
+        ComputeRequestByKind::deserialize(serde_json::json!({ kind: message }))
+    }
+
+    #[test]
+    fn the_mirrors_read_every_variant_as_written() {
+        use crate::kernels::{Image, Kernel, TaskSpan};
+        let output = KernelOutput {
+            value: u64::MAX - 7,
+            spans: vec![TaskSpan {
+                task: 1,
+                thread: Some(2),
+                start_ms: 1.5,
+                end_ms: 2.5,
+            }],
+            image: Some(Image {
+                width: 2,
+                height: 1,
+                rgba: vec![1, 2, 3, 4, 5, 6, 7, 8],
+            }),
+            tasks_total: 3,
+            tasks_done: 2,
+        };
+        let responses = [
+            ComputeResponse::Ready {
+                threads: 2,
+                spawned_ms: 1.0,
+                instantiated_ms: 2.0,
+                pool_ready_ms: 3.5,
+                fallback: Some("no shared memory".to_owned()),
+            },
+            ComputeResponse::Ready {
+                threads: 0,
+                spawned_ms: 1.0,
+                instantiated_ms: 2.0,
+                pool_ready_ms: 3.5,
+                fallback: None,
+            },
+            ComputeResponse::InitFailed {
+                reason: "no".to_owned(),
+            },
+            ComputeResponse::Done {
+                job: 4,
+                started_ms: 5.0,
+                finished_ms: 6.25,
+                output,
+            },
+            ComputeResponse::Pong { job: 7 },
+            ComputeResponse::StreamProgress {
+                job: 8,
+                stats: StreamStats::new(),
+                memory_bytes: 65536.0,
+                peak_heap_bytes: 100.0,
+            },
+            ComputeResponse::Rejected {
+                job: None,
+                reason: "r".to_owned(),
+            },
+            ComputeResponse::Failed {
+                job: 9,
+                error: "e".to_owned(),
+            },
+        ];
+        for response in responses {
+            let json = serde_json::to_value(&response).unwrap();
+            assert_eq!(response_by_kind(&json).unwrap(), response, "{json}");
+        }
+        let requests = [
+            ComputeRequest::Run {
+                job: 1,
+                spec: KernelSpec {
+                    kernel: Kernel::Primes,
+                    size: 1000,
+                    tasks: 1,
+                },
+                strategy: Strategy::Parallel,
+            },
+            ComputeRequest::StreamBatch {
+                job: 2,
+                stream: 3,
+                first: true,
+                last: false,
+                bytes: vec![0, 255, 10],
+            },
+            ComputeRequest::Fault {
+                job: 3,
+                fault: Fault::Hang,
+            },
+            ComputeRequest::Ping { job: 4 },
+        ];
+        for request in requests {
+            let json = serde_json::to_value(&request).unwrap();
+            assert_eq!(request_by_kind(&json).unwrap(), request, "{json}");
+        }
+    }
+
+    #[test]
+    fn the_mirrors_refuse_what_the_tagged_enums_refuse() {
+        for message in [
+            serde_json::json!({ "kind": "Done", "job": 12 }),
+            serde_json::json!({ "kind": "Pong", "job": "twelve" }),
+            serde_json::json!({ "kind": "Pong", "job": -3 }),
+            serde_json::json!({ "kind": "Bogus", "job": 1 }),
+            serde_json::json!({ "kind": "Ready", "threads": 2 }),
+        ] {
+            assert!(serde_json::from_value::<ComputeResponse>(message.clone()).is_err());
+            let error = response_by_kind(&message).unwrap_err().to_string();
+            if message["kind"] == "Bogus" {
+                assert!(error.contains("unknown variant `Bogus`"), "{error}");
+            }
+        }
+        let without_last =
+            serde_json::json!({ "kind": "StreamBatch", "job": 1, "stream": 2, "first": true, "bytes": [] });
+        assert!(
+            request_by_kind(&without_last)
+                .unwrap_err()
+                .to_string()
+                .contains("missing field `last`")
+        );
     }
 
     #[test]

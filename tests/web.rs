@@ -502,7 +502,7 @@ impl RawWorker {
         if let Some(object) = data.dyn_ref::<js_sys::Object>() {
             js_sys::Reflect::delete_property(object, &SHARED_KEY.into()).unwrap();
         }
-        serde_wasm_bindgen::from_value(data).unwrap()
+        lanes::protocol::response_from_js(&data).unwrap()
     }
 
     async fn ask(&mut self, request: JsValue) -> ComputeResponse {

@@ -371,7 +371,7 @@ impl ComputeBridge {
                     health.shared.replace(Some(view));
                 }
                 health.last_sign.set((now_ms(), health.heartbeat().unwrap_or(0)));
-                match serde_wasm_bindgen::from_value::<ComputeResponse>(data.clone()) {
+                match crate::protocol::response_from_js(&data) {
                     Ok(response) => dispatch(response, &pending, &ready),
                     Err(error) => malformed_reply(&data, &error, &pending, &ready),
                 }

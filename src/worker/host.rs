@@ -215,7 +215,7 @@ pub fn compute_worker_main(
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        match serde_wasm_bindgen::from_value::<ComputeRequest>(data.clone()) {
+        match crate::protocol::request_from_js(&data) {
             Ok(request) => {
                 if let Some(response) = handle(request, &reply_scope) {
                     post(&reply_scope, &response);
