@@ -12,7 +12,9 @@ use lanes::page::bridge::{
 };
 use lanes::page::components::results_table::ResultsTable;
 use lanes::page::context::Environment;
-use lanes::protocol::{ComputeResponse, SHARED_KEY};
+use lanes::protocol::{
+    ComputeRequest, ComputeResponse, SHARED_KEY, request_from_js, response_from_js, to_js,
+};
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
 use leptos::prelude::*;
@@ -514,6 +516,89 @@ impl RawWorker {
 impl Drop for RawWorker {
     fn drop(&mut self) {
         self.worker.terminate();
+    }
+}
+
+/// The protocol's reader on what JS can send: every message `to_js` writes reads back as written (64-bit numbers
+/// as `BigInt`, bytes as a `Uint8Array`, a stray field such as the handshake's shared view ignored), and anything
+/// else is an error that says what did not fit.
+#[wasm_bindgen_test]
+fn the_protocol_reads_what_js_sends() {
+    let output = kernels::run(
+        &KernelSpec {
+            kernel: Kernel::Mandelbrot,
+            size: 8,
+            tasks: 1,
+        },
+        Strategy::Sequential,
+        &now_ms,
+    )
+    .unwrap();
+    assert!(output.image.as_ref().is_some_and(|image| !image.rgba.is_empty()));
+    let done = ComputeResponse::Done {
+        job: 3,
+        started_ms: 1.5,
+        finished_ms: 2.5,
+        output: kernels::KernelOutput {
+            value: u64::MAX - 1,
+            ..output
+        },
+    };
+    let message = to_js(&done).unwrap();
+    let shared = js_sys::Int32Array::new_with_length(2);
+    js_sys::Reflect::set(&message, &SHARED_KEY.into(), &shared).unwrap();
+    assert_eq!(response_from_js(&message).unwrap(), done);
+
+    let batch = ComputeRequest::StreamBatch {
+        job: 4,
+        stream: 1,
+        first: true,
+        last: false,
+        bytes: vec![0, 10, 255],
+    };
+    let message = to_js(&batch).unwrap();
+    assert!(
+        js_sys::Reflect::get(&message, &"bytes".into())
+            .unwrap()
+            .is_instance_of::<js_sys::Uint8Array>()
+    );
+    assert_eq!(request_from_js(&message).unwrap(), batch);
+
+    let object = |json: &str| js_sys::JSON::parse(json).unwrap();
+    for (message, expected) in [
+        (
+            42.into(),
+            "invalid type: number, expected an object with a `kind`",
+        ),
+        (
+            JsValue::NULL,
+            "invalid type: null, expected an object with a `kind`",
+        ),
+        (object(r#"{ "job": 1 }"#), "missing field `kind`"),
+        (object(r#"["Pong", 1]"#), "missing field `kind`"),
+        (
+            object(r#"{ "kind": 7, "job": 1 }"#),
+            "invalid type: number, expected a string `kind`",
+        ),
+        (
+            object(r#"{ "kind": "Bogus", "job": 1 }"#),
+            "unknown variant `Bogus`",
+        ),
+        (
+            object(r#"{ "kind": "__proto__", "job": 1 }"#),
+            "unknown variant `__proto__`",
+        ),
+        (
+            object(r#"{ "kind": "Done", "job": 1 }"#),
+            "missing field `started_ms`",
+        ),
+        (
+            object(r#"{ "kind": "Pong", "job": -3 }"#),
+            "invalid type: floating point `-3.0`, expected u32",
+        ),
+    ] {
+        let error = response_from_js(&message).unwrap_err().to_string();
+        assert!(error.contains(expected), "{expected}: {error}");
     }
 }
 

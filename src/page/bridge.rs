@@ -660,7 +660,7 @@ impl Drop for ComputeBridge {
     }
 }
 
-/// Takes the view of the shared words off a ready handshake, leaving the plain message serde expects.
+/// Takes the view of the shared words off a ready handshake (the protocol's reader would ignore the field).
 fn take_shared_view(data: &JsValue) -> Option<js_sys::Int32Array> {
     let key = JsValue::from_str(SHARED_KEY);
     let object = data.dyn_ref::<js_sys::Object>()?;
