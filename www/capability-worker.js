@@ -1,9 +1,9 @@
-// The boot check's worker (www/boot.js): can a module worker start a nested worker the way the pool's threads are
+// The boot check's worker (www/boot.js, check 4; www/coi.js starts it): can a module worker start a nested worker the way the pool's threads are
 // started? The compute worker is a module worker, and wasm-bindgen-rayon's no-bundler helper
 // (workerHelpers.no-bundler.js) starts each pool thread from inside it as a module worker from a `blob:` URL — a
 // Blob of the helper's own script, fetched — which then imports the wasm-bindgen JS by its absolute URL (`mainJS`).
 //
-// Started by boot.js as a module worker, this file first says `{ started: true }`, then starts a nested module
+// Started as a module worker by coi.js (for boot.js's check 4), this file first says `{ started: true }`, then starts a nested module
 // worker the same way: from a `blob:` URL, a Blob of a one-line module that imports this file again by its absolute
 // URL (`?nested=1`; relative URLs in a blob: worker do not resolve against the site). Run there, this file answers
 // `{ nested: true }`, which is passed on. A failure is posted as `{ missing: 'nested-worker', detail }`.

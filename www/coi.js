@@ -9,6 +9,8 @@
 // The outcome is left in `window.lanesIsolation = { state, detail }` for the environment panel:
 // `headers` (isolated by the server), `service-worker` (isolated by this script's worker), `reloading`, `off`,
 // `unavailable` (no service workers here) or `failed`.
+//
+// On an isolated page it also starts boot.js's worker check, the one check that takes time (the second part below).
 (() => {
   const RELOAD_KEY = 'lanes-coi-reload';
   const WORKER_URL = 'lab-sw.js?coi=1';
@@ -51,4 +53,52 @@
       location.reload();
     })
     .catch((error) => report('failed', `the isolation service worker did not install: ${error?.message ?? error}`));
+})();
+
+// Check 4 of the boot check (www/boot.js says what each check is for): can a module worker start a nested module
+// worker from a `blob:` URL, as the compute worker starts the pool's threads? Two workers take tens of milliseconds
+// to start, so the check starts here, in the page's first script, and runs while the page's other scripts and its
+// module download; before, the page's module waited for it. Started only where checks 1 and 2 pass (isolated, and
+// SharedArrayBuffer exposed): elsewhere the threaded build is out anyway. boot.js awaits `window.lanesWorkerCheck`:
+// `null` when the nested worker answered in time, else `{ missing, detail }` — `module-worker` or `nested-worker`,
+// or `worker-timeout` with the stage that did not answer within WORKER_CHECK_MS.
+(() => {
+  if (window.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') return;
+  // A bound, not a wait: the answer usually comes within milliseconds. It caps how long a stuck check delays the
+  // page, and leaves a busy machine seconds to start the two workers.
+  const WORKER_CHECK_MS = 5000;
+  const script = new URL('capability-worker.js', document.currentScript?.src ?? location.href);
+  const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  window.lanesWorkerCheck = new Promise((resolve) => {
+    let worker = null;
+    let started = false;
+    let timer = 0;
+    const finish = (missing, detail = null) => {
+      clearTimeout(timer);
+      worker?.terminate();
+      resolve(missing ? { missing, detail } : null);
+    };
+    timer = setTimeout(
+      () => {
+        const stage = started ? 'nested' : 'module';
+        finish('worker-timeout', `the ${stage} worker did not answer within ${WORKER_CHECK_MS} ms`);
+      },
+      WORKER_CHECK_MS,
+    );
+    try {
+      worker = new Worker(script, { type: 'module' });
+    } catch (error) {
+      finish('module-worker', message(error));
+      return;
+    }
+    worker.onmessage = ({ data }) => {
+      if (data?.started === true) started = true;
+      else if (data?.nested === true) finish(null);
+      else finish('nested-worker', data?.detail ?? null);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish(started ? 'nested-worker' : 'module-worker', event.message || 'the worker script did not load or run');
+    };
+  });
 })();

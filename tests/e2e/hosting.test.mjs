@@ -327,9 +327,10 @@ test('a refused shared memory: the single-threaded build starts and the panel na
   }
 });
 
-// The worker check's failures, forced by answering boot.js's request for capability-worker.js — the plain URL, not
-// the `?nested=1` the nested worker imports — with something else, in a fresh browser each time (no service worker
-// yet, so the request is the page's own). Playwright intercepts a dedicated worker's script like the page's.
+// The worker check's failures, forced by answering its request for capability-worker.js (coi.js starts the check
+// for boot.js) — the plain URL, not the `?nested=1` the nested worker imports — with something else, in a fresh
+// browser each time (no service worker yet, so the request is the page's own). Playwright intercepts a dedicated
+// worker's script like the page's.
 const WORKER_CHECK = /\/capability-worker\.js$/;
 /** The shared memory's maximum boot.js reports (capability::MEMORY_MAX_BYTES). */
 const MEMORY_MAX_BYTES = 512 * 1024 * 1024;
