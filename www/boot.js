@@ -8,14 +8,16 @@
 //   3. shared-memory: a shared `WebAssembly.Memory` of the build's maximum (src/capability.rs says why that
 //      size) — the page's own instance then uses this very memory, so it is reserved once;
 //   4. module-worker, nested-worker: a module worker that can start a nested module worker from a `blob:` URL, as
-//      the compute worker starts the pool's threads (capability-worker.js says how). A stage that does not answer
-//      within 5 s is worker-timeout instead, with the stage in the detail: not a missing capability (a busy
-//      enough machine takes seconds to start two workers), so the page does not advise a newer browser. This one
-//      takes time, so www/coi.js starts it, before this script runs; and while it runs, the threaded build is
-//      already downloading and compiling (fetchBuild).
+//      the compute worker starts the pool's threads (worker-check.js; capability-worker.js says how). A stage that
+//      does not answer within 5 s is worker-timeout instead. This one takes tens of milliseconds, so www/coi.js
+//      starts it before this script runs, and the threaded build's JS and wasm are downloaded and compiled while it
+//      runs (fetchBuild): the two waits overlap instead of adding up. Where the check then fails, that download
+//      was for nothing, and the single-threaded build is downloaded after it.
 // The first one missing loads the single-threaded build from st/ instead; so does a threaded build that fails to
 // start. What was found is left in `window.lanesCapability = { build, missing, detail, memoryMaxBytes }` for the
-// environment panel (src/page/context.rs reads it) before either build starts.
+// environment panel (src/page/context.rs reads it) before either build is instantiated.
+import { checkWorkers, message } from './worker-check.js';
+
 const BUILD = /*@BUILD@*/ null;
 const PAGE_BYTES = 65536;
 const SINGLE = { js: './st/lanes.js', wasm: './st/lanes_bg.wasm' };
@@ -24,16 +26,17 @@ const SINGLE = { js: './st/lanes.js', wasm: './st/lanes_bg.wasm' };
 const COMPUTE = BUILD?.compute ?? { js: './compute/lanes_compute.js', wasm: './compute/lanes_compute_bg.wasm' };
 const SINGLE_COMPUTE = BUILD?.singleCompute ?? { js: './st/compute/lanes_compute.js', wasm: './st/compute/lanes_compute_bg.wasm' };
 
-/** An exception as the browser names it: `RangeError: …`. */
-const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
 /**
- * Check 4's answer, `null` when a module worker started a nested one in time, else `{ missing, detail }`. www/coi.js
- * starts it (`window.lanesWorkerCheck`), since it runs first: the two workers start while the page's scripts load.
+ * Check 4's answer (www/worker-check.js): the check www/coi.js started, or one started now where coi.js did not
+ * start it (an older cached coi.js, or none) or could not.
  */
-function checkWorkers() {
-  const notStarted = { missing: 'threaded-start', detail: 'coi.js did not start the worker check' };
-  return window.lanesWorkerCheck ?? Promise.resolve(notStarted);
+async function workerCheck() {
+  try {
+    if (window.lanesWorkerCheck) return await window.lanesWorkerCheck;
+  } catch {
+    // coi.js could not load the check: run it here.
+  }
+  return checkWorkers();
 }
 
 /** Checks 1–3, which answer at once: the first one missing, or `{ missing: null, memory }`. */
@@ -62,20 +65,20 @@ async function fetchOk(url) {
 
 /** Downloads and compiles a wasm module: streaming, or from its bytes where the host's type stops that. */
 async function compile(url) {
-  try {
-    return await WebAssembly.compileStreaming(await fetchOk(url));
-  } catch (error) {
-    // compileStreaming needs the application/wasm type, which some static hosts do not send.
-    if (!(error instanceof TypeError)) throw error;
-    return WebAssembly.compile(await (await fetchOk(url)).arrayBuffer());
-  }
+  const response = await fetchOk(url);
+  // compileStreaming needs the application/wasm type, which some static hosts do not send.
+  const type = response.headers.get('Content-Type')?.split(';')[0].trim();
+  return type === 'application/wasm'
+    ? WebAssembly.compileStreaming(response)
+    : WebAssembly.compile(await response.arrayBuffer());
 }
 
 /**
  * Starts importing a build's JS and compiling its wasm, for `load` to finish. Started for the threaded build as
  * soon as checks 1–3 pass, so that its download and compile overlap the worker check (two workers starting, tens
  * of milliseconds) instead of following it. Until `load` awaits them, a failure is not an unhandled rejection; if
- * the worker check then fails, they are dropped and the single-threaded build loads.
+ * the worker check then fails, the compiled module is let go (the imported JS stays loaded, unused) and the
+ * single-threaded build loads.
  */
 function fetchBuild({ js, wasm }) {
   const started = { bindings: import(js), module: compile(new URL(wasm, import.meta.url)) };
@@ -120,7 +123,7 @@ async function load(started, memory) {
 // Checks 1–3; while check 4 runs, the threaded build is already on its way (see fetchBuild).
 let found = checkMemory();
 let threaded = found.missing === null ? fetchBuild(BUILD.threaded) : null;
-if (found.missing === null) found = (await checkWorkers()) ?? found;
+if (found.missing === null) found = (await workerCheck()) ?? found;
 const report = (build, missing, detail) => {
   window.lanesCapability = {
     build,
@@ -143,6 +146,7 @@ if (found.missing === null) {
     // The single-threaded build makes a memory of its own: drop this module's hold on the shared one (up to the
     // build's maximum, 512 MiB, reserved) so that it can be collected.
     found.memory = null;
+    threaded = null;
     const compileCompute = prepareCompute(SINGLE_COMPUTE);
     await load(fetchBuild(SINGLE), null);
     compileCompute();

@@ -55,50 +55,13 @@
     .catch((error) => report('failed', `the isolation service worker did not install: ${error?.message ?? error}`));
 })();
 
-// Check 4 of the boot check (www/boot.js says what each check is for): can a module worker start a nested module
-// worker from a `blob:` URL, as the compute worker starts the pool's threads? Two workers take tens of milliseconds
-// to start, so the check starts here, in the page's first script, and runs while the page's other scripts and its
-// module download; before, the page's module waited for it. Started only where checks 1 and 2 pass (isolated, and
-// SharedArrayBuffer exposed): elsewhere the threaded build is out anyway. boot.js awaits `window.lanesWorkerCheck`:
-// `null` when the nested worker answered in time, else `{ missing, detail }` — `module-worker` or `nested-worker`,
-// or `worker-timeout` with the stage that did not answer within WORKER_CHECK_MS.
+// boot.js's worker check (www/worker-check.js), started here, in the page's first script, so that its two workers
+// start while the page's other scripts and its module download. Only where checks 1 and 2 pass (isolated, and
+// SharedArrayBuffer exposed): elsewhere the threaded build is out anyway.
 (() => {
   if (window.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') return;
-  // A bound, not a wait: the answer usually comes within milliseconds. It caps how long a stuck check delays the
-  // page, and leaves a busy machine seconds to start the two workers.
-  const WORKER_CHECK_MS = 5000;
-  const script = new URL('capability-worker.js', document.currentScript?.src ?? location.href);
-  const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-  window.lanesWorkerCheck = new Promise((resolve) => {
-    let worker = null;
-    let started = false;
-    let timer = 0;
-    const finish = (missing, detail = null) => {
-      clearTimeout(timer);
-      worker?.terminate();
-      resolve(missing ? { missing, detail } : null);
-    };
-    timer = setTimeout(
-      () => {
-        const stage = started ? 'nested' : 'module';
-        finish('worker-timeout', `the ${stage} worker did not answer within ${WORKER_CHECK_MS} ms`);
-      },
-      WORKER_CHECK_MS,
-    );
-    try {
-      worker = new Worker(script, { type: 'module' });
-    } catch (error) {
-      finish('module-worker', message(error));
-      return;
-    }
-    worker.onmessage = ({ data }) => {
-      if (data?.started === true) started = true;
-      else if (data?.nested === true) finish(null);
-      else finish('nested-worker', data?.detail ?? null);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      finish(started ? 'nested-worker' : 'module-worker', event.message || 'the worker script did not load or run');
-    };
-  });
+  const check = new URL('worker-check.js', document.currentScript?.src ?? location.href);
+  window.lanesWorkerCheck = import(check.href).then(({ checkWorkers }) => checkWorkers());
+  // boot.js awaits it, and runs the check itself if this import failed: not an unhandled rejection meanwhile.
+  window.lanesWorkerCheck.catch(() => {});
 })();

@@ -364,6 +364,34 @@ async function failedWorkerCheck(handle) {
   }
 }
 
+test('a coi.js that did not start the worker check (an older cached copy): boot.js runs it, and the threaded build loads', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    const checks = [];
+    page.on('request', (request) => {
+      if (WORKER_CHECK.test(request.url())) checks.push(request.url());
+    });
+    // coi.js as it was before it started the check: its first part only.
+    await page.route(/\/coi\.js$/, serveInstead((text) => text.slice(0, text.indexOf("\n// boot.js's worker check"))));
+    await page.goto(`${isolated.server.url}/?kernel=primes&n=2000000&modes=main,pool&autorun=1`);
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['main', '148933'], ['pool', '148933']]);
+    assert.equal(await page.evaluate(() => window.lanesWorkerCheck), undefined, 'coi.js started no check');
+    assert.equal(checks.length, 1, `boot.js started the check: ${checks}`);
+    assert.deepEqual(await page.evaluate(() => window.lanesCapability), {
+      build: 'threaded',
+      missing: null,
+      detail: null,
+      memoryMaxBytes: MEMORY_MAX_BYTES,
+    });
+    assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
 test('a module worker that does not load: the single-threaded build, and the panel names the module worker', async () => {
   const { capability: found, row } = await failedWorkerCheck((route) => route.abort());
   assert.deepEqual([found.build, found.missing, found.memoryMaxBytes], ['single-threaded', 'module-worker', MEMORY_MAX_BYTES]);
