@@ -112,18 +112,26 @@ function prepareCompute({ js, wasm }) {
   return start;
 }
 
-/** Instantiates a build (its JS and compiled module from `fetchBuild`) and starts it: the app mounts. */
-async function load(started, memory) {
+/**
+ * Instantiates a build (its JS and compiled module from `fetchBuild`) and starts it: the app mounts. Then starts
+ * compiling the build's compute module (see prepareCompute), which is named before the app mounts.
+ */
+async function load(started, compute, memory) {
+  const compileCompute = prepareCompute(compute);
   const bindings = await started.bindings;
   const module_or_path = await started.module;
   await bindings.default(memory ? { module_or_path, memory } : { module_or_path });
   window.wasmBindings = bindings;
+  compileCompute();
 }
 
 // Checks 1–3; while check 4 runs, the threaded build is already on its way (see fetchBuild).
 let found = checkMemory();
-let threaded = found.missing === null ? fetchBuild(BUILD.threaded) : null;
-if (found.missing === null) found = (await workerCheck()) ?? found;
+let threaded = null;
+if (found.missing === null) {
+  threaded = fetchBuild(BUILD.threaded);
+  found = (await workerCheck()) ?? found;
+}
 const report = (build, missing, detail) => {
   window.lanesCapability = {
     build,
@@ -135,9 +143,7 @@ const report = (build, missing, detail) => {
 if (found.missing === null) {
   report('threaded', null, null);
   try {
-    const compileCompute = prepareCompute(COMPUTE);
-    await load(threaded, found.memory);
-    compileCompute();
+    await load(threaded, COMPUTE, found.memory);
   } catch (error) {
     // Once the app has mounted, a second build would mount a second page: let the error show instead.
     if (performance.getEntriesByName('lanes-mounted').length > 0) throw error;
@@ -147,15 +153,11 @@ if (found.missing === null) {
     // build's maximum, 512 MiB, reserved) so that it can be collected.
     found.memory = null;
     threaded = null;
-    const compileCompute = prepareCompute(SINGLE_COMPUTE);
-    await load(fetchBuild(SINGLE), null);
-    compileCompute();
+    await load(fetchBuild(SINGLE), SINGLE_COMPUTE, null);
   }
 } else {
   // A threaded build started for nothing (the worker check failed): let its compiled module be collected.
   threaded = null;
   report('single-threaded', found.missing, found.detail);
-  const compileCompute = prepareCompute(SINGLE_COMPUTE);
-  await load(fetchBuild(SINGLE), null);
-  compileCompute();
+  await load(fetchBuild(SINGLE), SINGLE_COMPUTE, null);
 }
