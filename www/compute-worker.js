@@ -7,22 +7,50 @@
 // threads > 0) and hands over to Rust (`computeWorkerMain`), which installs the protocol handler and sends the
 // `Ready` handshake. A threaded instance that cannot start falls back to the single-threaded build (see below).
 // Failures are reported in the protocol's shape (`{ kind: "InitFailed", reason }`).
+//
+// The pool's threads start early: as soon as the init message asks for them, this worker starts them
+// (www/pool-thread.js), and each starts importing the module's JS while this worker imports and instantiates its
+// own; wasm-bindgen-rayon (Lanes' fork, crates/wasm-bindgen-rayon/LANES.md) takes them through
+// `self.wbgRayonTakeWorkers` instead of starting its own. The module's JS is imported from the first line, before
+// the init message is read.
 const now = () => performance.timeOrigin + performance.now();
 const spawnedMs = now();
+const moduleUrl = new URL(new URL(self.location.href).searchParams.get('module') ?? '', self.location.href);
+const sameOrigin = moduleUrl.origin === self.location.origin;
+const imported = sameOrigin ? import(moduleUrl.href) : null;
+imported?.catch(() => {});
+
+// Pool threads started ahead of time and not yet taken by wasm-bindgen-rayon.
+let prestarted = [];
+self.wbgRayonTakeWorkers = (mainJS, count) => (mainJS === moduleUrl.href ? prestarted.splice(0, count) : []);
+
+/** Starts `count` pool threads (shared memory only: the single-threaded build has no pool). */
+function prestartThreads(count) {
+  if (self.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') return;
+  const url = new URL('./pool-thread.js', import.meta.url);
+  url.searchParams.set('module', moduleUrl.href);
+  for (let index = 0; index < count; index += 1) {
+    prestarted.push(new Worker(url, { type: 'module', name: `lanes-pool-${index}` }));
+  }
+}
+
+/** Threads started for a pool that was not started (the single-threaded fallback, a failure): let them go. */
+function dropUnused() {
+  for (const worker of prestarted) worker.terminate();
+  prestarted = [];
+}
 
 self.onmessage = async (event) => {
   self.onmessage = null;
   try {
-    const moduleUrl = new URL(new URL(self.location.href).searchParams.get('module') ?? '', self.location.href);
-    if (moduleUrl.origin !== self.location.origin) {
-      throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
-    }
+    if (!sameOrigin) throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
     const { module, threads, fallback, single } = event.data ?? {};
     // A malformed first message gets an answer too (the page would otherwise wait out its time limit).
     if (!(module instanceof WebAssembly.Module) || !Number.isInteger(threads) || threads < 0) {
       throw new Error('the first message must be { module: WebAssembly.Module, threads: a whole number >= 0 }');
     }
-    const bindings = await import(moduleUrl.href);
+    prestartThreads(threads);
+    const bindings = await imported;
     try {
       await bindings.default({ module_or_path: module });
     } catch (error) {
@@ -45,6 +73,7 @@ self.onmessage = async (event) => {
       } catch (stError) {
         throw new Error(`${reason}; the single-threaded build did not start either: ${stError?.message ?? stError}`);
       }
+      dropUnused();
       singleBindings.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
       return;
     }
@@ -52,8 +81,10 @@ self.onmessage = async (event) => {
     // The single-threaded build (pages without cross-origin isolation) has no pool to start.
     const pooled = threads > 0 && typeof bindings.initThreadPool === 'function';
     if (pooled) await bindings.initThreadPool(threads);
+    dropUnused();
     bindings.computeWorkerMain(spawnedMs, instantiatedMs, now(), pooled ? threads : 0, undefined);
   } catch (error) {
+    dropUnused();
     self.postMessage({ kind: 'InitFailed', reason: String(error?.message ?? error) });
   }
 };

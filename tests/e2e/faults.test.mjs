@@ -82,3 +82,45 @@ test('a compute worker refused its shared memory runs the single-threaded build:
     await other.close();
   }
 });
+
+// The compute worker starts its pool's threads itself (www/pool-thread.js) before its own instance exists, and
+// Lanes' fork of wasm-bindgen-rayon's helper takes them (crates/wasm-bindgen-rayon/LANES.md): one per pool thread,
+// and no thread of upstream's (a `blob:` copy of its helper) besides.
+test("the compute worker's pool runs on the threads it started early, one per pool thread", async () => {
+  const { page } = lab.browser;
+  const started = [];
+  page.on('worker', (worker) => started.push(worker));
+  await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=pool&threads=2`);
+  assert.equal((await poolState(page)).state, 'ready');
+  const alive = started.filter((worker) => page.workers().includes(worker)).map((worker) => new URL(worker.url()));
+  const paths = alive.map((url) => url.protocol === 'blob:' ? 'blob:' : url.pathname);
+  assert.deepEqual(paths.filter((path) => path !== '/compute-worker.js').sort(), ['/pool-thread.js', '/pool-thread.js']);
+  await page.getByTestId('run-button').click();
+  const rows = await resultRows(page, 1);
+  assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['pool', '148933']]);
+  lab.browser.assertNoPageErrors();
+});
+
+// A pool thread that cannot start fails the pool's start at once, with its reason on the page (upstream's helper
+// would wait for it until the bridge's 15 s limit). Forced by serving compute-worker.js with its threads' script
+// renamed to one the server does not have (a fresh browser: no service worker yet, so Playwright sees the worker's
+// own request; nested workers' requests it does not see).
+test('a pool thread that cannot start fails the start at once, and the page says why', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    await page.route(/\/compute-worker\.js\?/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace("'./pool-thread.js'", "'./no-such-pool-thread.js'");
+      assert.match(body, /no-such-pool-thread/);
+      await route.fulfill({ response, body });
+    });
+    const asked = Date.now();
+    await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
+    assert.equal((await poolState(page)).state, 'unavailable');
+    assert.ok(Date.now() - asked < 15_000, 'failed before the start time limit');
+    assert.match(await page.getByTestId('pool-state').textContent(), /a pool thread did not start: its script did not load/);
+  } finally {
+    await other.close();
+  }
+});
