@@ -20,7 +20,11 @@ const sameOrigin = moduleUrl.origin === self.location.origin;
 const imported = sameOrigin ? import(moduleUrl.href) : null;
 imported?.catch(() => {});
 
-// Pool threads started ahead of time and not yet taken by wasm-bindgen-rayon.
+// Pool threads started ahead of time: every one (`started`), and those not yet taken by wasm-bindgen-rayon
+// (`prestarted`). Each is handed over as `{ worker, failed }`: `failed` resolves with the reason if the thread's
+// script does not load, an error event that may fire before the pool's start listens for it. Once the pool has
+// started, the threads' errors are no longer caught here: they reach the page as this worker's, as upstream's do.
+const started = [];
 let prestarted = [];
 self.wbgRayonTakeWorkers = (mainJS, count) => (mainJS === moduleUrl.href ? prestarted.splice(0, count) : []);
 
@@ -30,13 +34,32 @@ function prestartThreads(count) {
   const url = new URL('./pool-thread.js', import.meta.url);
   url.searchParams.set('module', moduleUrl.href);
   for (let index = 0; index < count; index += 1) {
-    prestarted.push(new Worker(url, { type: 'module', name: `lanes-pool-${index}` }));
+    const worker = new Worker(url, { type: 'module', name: `lanes-pool-${index}` });
+    let onError;
+    const failed = new Promise((resolve) => {
+      onError = (event) => {
+        // Reported through the pool's start (its reason reaches the page), not as this worker's uncaught error.
+        event.preventDefault();
+        resolve(event.message || 'its script did not load');
+      };
+    });
+    worker.addEventListener('error', onError);
+    started.push({ worker, onError });
+    prestarted.push({ worker, failed });
   }
 }
 
-/** Threads started for a pool that was not started (the single-threaded fallback, a failure): let them go. */
-function dropUnused() {
-  for (const worker of prestarted) worker.terminate();
+/**
+ * Once the pool has started (`pooled`): lets go of the threads it did not take, and stops catching the others'
+ * errors. Otherwise (a failure, the single-threaded fallback): lets go of every thread started, taken or not.
+ */
+function settleThreads(pooled) {
+  if (pooled) {
+    for (const { worker } of prestarted) worker.terminate();
+    for (const { worker, onError } of started) worker.removeEventListener('error', onError);
+  } else {
+    for (const { worker } of started) worker.terminate();
+  }
   prestarted = [];
 }
 
@@ -73,7 +96,7 @@ self.onmessage = async (event) => {
       } catch (stError) {
         throw new Error(`${reason}; the single-threaded build did not start either: ${stError?.message ?? stError}`);
       }
-      dropUnused();
+      settleThreads(false);
       singleBindings.computeWorkerMain(spawnedMs, now(), now(), 0, reason);
       return;
     }
@@ -81,10 +104,10 @@ self.onmessage = async (event) => {
     // The single-threaded build (pages without cross-origin isolation) has no pool to start.
     const pooled = threads > 0 && typeof bindings.initThreadPool === 'function';
     if (pooled) await bindings.initThreadPool(threads);
-    dropUnused();
+    settleThreads(true);
     bindings.computeWorkerMain(spawnedMs, instantiatedMs, now(), pooled ? threads : 0, undefined);
   } catch (error) {
-    dropUnused();
+    settleThreads(false);
     self.postMessage({ kind: 'InitFailed', reason: String(error?.message ?? error) });
   }
 };

@@ -10,8 +10,13 @@ const bindings = moduleUrl.origin === self.location.origin
   : Promise.reject(new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`));
 bindings.catch(() => {});
 
-self.addEventListener('message', async function onInit({ data }) {
+// Registered before the import runs, so it comes first: importing the module's JS also registers the helper's
+// own init listener (for threads upstream starts), which must not see this message (it would start a second
+// instance, or add an unhandled rejection after a failure).
+self.addEventListener('message', async function onInit(event) {
+  const { data } = event;
   if (data?.type !== 'wasm_bindgen_worker_init') return;
+  event.stopImmediatePropagation();
   self.removeEventListener('message', onInit);
   let pkg;
   try {

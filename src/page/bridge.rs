@@ -93,7 +93,7 @@ pub const WATCHDOG_MS: f64 = 5_000.0;
 /// How often the watchdog looks.
 const WATCHDOG_TICK_MS: i32 = 250;
 /// How long [`ComputeBridge::start`] waits for the ready handshake before it gives up on the worker. A cold pool
-/// is ready in ~150 ms, but a slow machine instantiating the wasm module (a CI runner, a phone) can take
+/// of 2 is ready in 100–150 ms on a 2-core machine, but a slow machine instantiating the wasm module (a CI runner, a phone) can take
 /// seconds: generous, yet a worker that never answers no longer leaves the pool "starting" forever.
 pub const READY_TIMEOUT_MS: f64 = 15_000.0;
 

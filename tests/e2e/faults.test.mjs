@@ -48,6 +48,8 @@ test('a compute worker refused its shared memory runs the single-threaded build:
   const other = await openBrowser();
   try {
     const { page } = other;
+    const threads = [];
+    page.on('worker', (worker) => threads.push(worker));
     await page.route(/\/compute-worker\.js\?/, async (route) => {
       const response = await route.fetch();
       const refuse = `{
@@ -67,6 +69,8 @@ test('a compute worker refused its shared memory runs the single-threaded build:
     const pool = await page.getByTestId('pool-state').textContent();
     assert.match(pool, /the compute worker could not start it \(RangeError: WebAssembly\.Memory\(\): could not allocate memory\)/);
     assert.match(pool, /runs the single-threaded build instead.*worker mode works/s);
+    // The threads it started for the threaded build's pool are let go.
+    assert.deepEqual(await threadsLeft(page, threads), []);
     // Pool mode is refused with that reason where the user is looking; worker mode runs.
     assert.match(
       await page.getByTestId('form-message').textContent(),
@@ -102,25 +106,45 @@ test("the compute worker's pool runs on the threads it started early, one per po
 });
 
 // A pool thread that cannot start fails the pool's start at once, with its reason on the page (upstream's helper
-// would wait for it until the bridge's 15 s limit). Forced by serving compute-worker.js with its threads' script
-// renamed to one the server does not have (a fresh browser: no service worker yet, so Playwright sees the worker's
-// own request; nested workers' requests it does not see).
-test('a pool thread that cannot start fails the start at once, and the page says why', async () => {
-  const other = await openBrowser();
-  try {
-    const { page } = other;
-    await page.route(/\/compute-worker\.js\?/, async (route) => {
-      const response = await route.fetch();
-      const body = (await response.text()).replace("'./pool-thread.js'", "'./no-such-pool-thread.js'");
-      assert.match(body, /no-such-pool-thread/);
-      await route.fulfill({ response, body });
-    });
-    const asked = Date.now();
-    await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
-    assert.equal((await poolState(page)).state, 'unavailable');
-    assert.ok(Date.now() - asked < 15_000, 'failed before the start time limit');
-    assert.match(await page.getByTestId('pool-state').textContent(), /a pool thread did not start: its script did not load/);
-  } finally {
-    await other.close();
-  }
-});
+// would wait for it until the bridge's 15 s limit), and the compute worker lets every thread it started go. Forced by
+// serving compute-worker.js changed (a fresh browser: no service worker yet, so Playwright sees the worker's own
+// request; nested workers' requests it does not see): its threads' script renamed to one the server does not have
+// (an error event, which may come before the pool's start listens), or each thread told to import another URL
+// than the one the pool asks it to run (the thread's own `wasm_bindgen_worker_failed`).
+const broken = [
+  ['its script does not load', ["'./pool-thread.js'", "'./no-such-pool-thread.js'"], /a pool thread did not start: its script did not load/],
+  ['it is asked to run another module', ["url.searchParams.set('module', moduleUrl.href)", "url.searchParams.set('module', `${moduleUrl.href}&other`)"], /a pool thread did not start: started for \S+&other, asked to run /],
+];
+for (const [how, [from, to], said] of broken) {
+  test(`a pool thread that cannot start (${how}) fails the start at once, the page says why, no thread is left`, async () => {
+    const other = await openBrowser();
+    try {
+      const { page } = other;
+      const threads = [];
+      page.on('worker', (worker) => threads.push(worker));
+      await page.route(/\/compute-worker\.js\?/, async (route) => {
+        const response = await route.fetch();
+        const body = (await response.text()).replace(from, to);
+        assert.ok(body.includes(to), `compute-worker.js still has ${from}`);
+        await route.fulfill({ response, body });
+      });
+      const asked = Date.now();
+      await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
+      assert.equal((await poolState(page)).state, 'unavailable');
+      assert.ok(Date.now() - asked < 15_000, 'failed before the start time limit');
+      assert.match(await page.getByTestId('pool-state').textContent(), said);
+      assert.deepEqual(await threadsLeft(page, threads), [], 'every thread started was let go');
+    } finally {
+      await other.close();
+    }
+  });
+}
+
+/** The URLs of the pool threads (www/pool-thread.js) among `workers` still running in `page` after at most 2 s. */
+async function threadsLeft(page, workers) {
+  const alive = () => workers
+    .filter((worker) => page.workers().includes(worker) && new URL(worker.url()).pathname === '/pool-thread.js')
+    .map((worker) => worker.url());
+  for (let wait = 0; wait < 20 && alive().length > 0; wait += 1) await new Promise((done) => setTimeout(done, 100));
+  return alive();
+}

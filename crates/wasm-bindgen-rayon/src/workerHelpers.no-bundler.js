@@ -15,10 +15,10 @@
 // a bundlerless ES module environment (which has a few differences).
 
 // Lanes' fork (see LANES.md): `startWorkers` first takes threads the host started ahead of time, through
-// `self.wbgRayonTakeWorkers(mainJS, count)` when the host defines it. Such a thread is already importing `mainJS`
-// while the host instantiates its own module, so the pool is ready sooner; it speaks this file's init/ready
-// messages, and may answer `wasm_bindgen_worker_failed` with a reason instead of ready. Threads it does not hand
-// over are spawned as upstream does.
+// `self.wbgRayonTakeWorkers(mainJS, count)` (up to `count` of `{ worker, failed }`) when the host defines it. Such
+// a thread is already importing `mainJS` while the host instantiates its own module, so the pool is ready sooner;
+// it speaks this file's init/ready messages, and may answer `wasm_bindgen_worker_failed` with a reason instead of
+// ready. Threads it does not hand over are spawned as upstream does.
 
 function waitForMsgType(target, type) {
   return new Promise(resolve => {
@@ -86,27 +86,23 @@ export async function startWorkers(module, memory, builder) {
   builder.build();
 }
 
-// Lanes' fork: a thread the host started ahead of time gets the same init message, and answers ready or failed
-// (or fails to load: an error event).
-function startPrestarted(worker, workerInit) {
+// Lanes' fork: a thread the host started ahead of time (`{ worker, failed }`: `failed` resolves with a reason if
+// its script did not load, which the host listened for from the start) gets the same init message, and answers
+// ready or failed.
+function startPrestarted({ worker, failed }, workerInit) {
   return new Promise((resolve, reject) => {
-    const settle = (outcome) => {
+    const fail = (reason) => {
       worker.removeEventListener('message', onMsg);
-      worker.removeEventListener('error', onError);
-      outcome();
+      reject(new Error(`a pool thread did not start: ${reason}`));
     };
     function onMsg({ data }) {
-      if (data?.type === 'wasm_bindgen_worker_ready') settle(() => resolve(worker));
-      else if (data?.type === 'wasm_bindgen_worker_failed') {
-        settle(() => reject(new Error(`a pool thread did not start: ${data.reason}`)));
-      }
+      if (data?.type === 'wasm_bindgen_worker_ready') {
+        worker.removeEventListener('message', onMsg);
+        resolve(worker);
+      } else if (data?.type === 'wasm_bindgen_worker_failed') fail(data.reason);
     }
-    function onError(event) {
-      event.preventDefault();
-      settle(() => reject(new Error(`a pool thread did not start: ${event.message || 'its script did not load'}`)));
-    }
+    failed.then(fail);
     worker.addEventListener('message', onMsg);
-    worker.addEventListener('error', onError);
     worker.postMessage(workerInit);
   });
 }
