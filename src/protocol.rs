@@ -188,7 +188,8 @@ by_kind! {
         Ready {
             /// Threads in the rayon pool.
             threads: u32,
-            /// When the worker's script started, on the shared clock.
+            /// When the worker's script was running and had read the page's init message (the compiled module), on
+            /// the shared clock.
             spawned_ms: f64,
             /// When its wasm instance was ready.
             instantiated_ms: f64,

@@ -14,7 +14,6 @@
 // `self.wbgRayonTakeWorkers` instead of starting its own. The module's JS is imported from the first line, before
 // the init message is read.
 const now = () => performance.timeOrigin + performance.now();
-const spawnedMs = now();
 const moduleUrl = new URL(new URL(self.location.href).searchParams.get('module') ?? '', self.location.href);
 const sameOrigin = moduleUrl.origin === self.location.origin;
 const imported = sameOrigin ? import(moduleUrl.href) : null;
@@ -65,6 +64,11 @@ function settleThreads(pooled) {
 
 self.onmessage = async (event) => {
   self.onmessage = null;
+  // The start's first phase ends here, with this script running and the page's init message read (the handshake's
+  // `spawned_ms`): where the page started this worker itself, the message was waiting when the script ran; where
+  // boot.js started it while the page loaded (src/page/bridge.rs, `take_started_worker`), the script ran long
+  // before the page asked, and what came before is not part of the start.
+  const spawnedMs = now();
   try {
     if (!sameOrigin) throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);
     const { module, threads, fallback, single } = event.data ?? {};

@@ -13,7 +13,7 @@ use crate::timing::now_ms;
 pub struct ColdStart {
     /// Pool threads.
     pub threads: u32,
-    /// From asking for the worker to its script running.
+    /// From asking for the worker to its script running with the init message read.
     pub spawn_ms: f64,
     /// From its script running to its wasm instance being ready.
     pub instantiate_ms: f64,

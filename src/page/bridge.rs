@@ -168,7 +168,8 @@ pub struct PoolInfo {
     pub threads: u32,
     /// When the page asked for the worker.
     pub requested_ms: f64,
-    /// When the worker's script started.
+    /// When the worker's script was running and had read the init message, which the page posts once the compute
+    /// module has compiled (see [`ComputeBridge::start_with`]).
     pub spawned_ms: f64,
     /// When its wasm instance was ready.
     pub instantiated_ms: f64,
@@ -241,6 +242,14 @@ impl Default for StartOptions {
 /// worker that is posted this module ([`wasm_bindgen::module`]), as the tests do.
 pub fn worker_script_url(path: &str) -> String {
     script_url_for(path, &own_js_url())
+}
+
+/// Starts a compute worker (a module worker named `lanes-compute`) on `script`.
+fn spawn_worker(script: &str) -> Result<Worker, WorkerError> {
+    let worker_options = WorkerOptions::new();
+    worker_options.set_type(WorkerType::Module);
+    worker_options.set_name("lanes-compute");
+    Worker::new_with_options(script, &worker_options).map_err(|error| WorkerError::Spawn(describe(&error)))
 }
 
 /// `path?module=<module_url>`, encoded.
@@ -343,19 +352,17 @@ impl ComputeBridge {
         options: StartOptions,
     ) -> Result<(ComputeBridge, PoolInfo), WorkerError> {
         let ready_timeout_ms = options.ready_timeout_ms;
-        // Usually compiled long before (boot.js starts it with the page); waited for within the start's limit, and
-        // not counted in the start's phases, which begin once the worker is asked for.
-        let compute = compute_module(ready_timeout_ms).await;
-        let script = match &options.script {
-            WorkerScript::Bootstrap(path) => script_url_for(path, &compute.js_url),
+        let script_for = |js_url: &str| match &options.script {
+            WorkerScript::Bootstrap(path) => script_url_for(path, js_url),
             WorkerScript::Url(url) => url.clone(),
         };
+        // The worker starts on the compute module's JS that boot.js named, before the module has compiled (boot.js
+        // starts compiling it as the page mounts, which is when the page's first pool starts): the worker's own
+        // start and its import of that JS overlap the compile instead of following it. The compile is waited for
+        // below, within the start's limit and inside its first phase (the worker reads no init message before).
+        let named_js = compute_field("js").and_then(|url| url.as_string());
         let requested_ms = now_ms();
-        let worker_options = WorkerOptions::new();
-        worker_options.set_type(WorkerType::Module);
-        worker_options.set_name("lanes-compute");
-        let worker = Worker::new_with_options(&script, &worker_options)
-            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
+        let worker = spawn_worker(&script_for(named_js.as_deref().unwrap_or(&own_js_url())))?;
 
         let pending: Pending = Rc::default();
         let (ready_sender, ready_receiver) = oneshot::channel();
@@ -420,16 +427,8 @@ impl ComputeBridge {
             )
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
 
-        let init = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
-        set("module", &compute.module)
-            .and_then(|_| set("single", &compute_field("single").unwrap_or(JsValue::UNDEFINED)))
-            .and_then(|_| set("threads", &threads.into()))
-            .and_then(|_| set("fallback", &options.allow_fallback.into()))
-            .and_then(|_| worker.post_message(&init))
-            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
-
-        let bridge = ComputeBridge {
+        // From here on, returning early drops the bridge, which stops the watchdog and terminates the worker.
+        let mut bridge = ComputeBridge {
             fallback: None,
             worker,
             pending,
@@ -440,6 +439,28 @@ impl ComputeBridge {
             _on_error: on_error,
             _on_tick: on_tick,
         };
+        let compute = compute_module(ready_timeout_ms).await;
+        if named_js.as_deref().unwrap_or(&own_js_url()) != compute.js_url {
+            // boot.js's compute module did not load: the worker runs the page's own module instead, from its JS.
+            bridge.worker.terminate();
+            bridge.worker = spawn_worker(&script_for(&compute.js_url))?;
+            bridge
+                .worker
+                .set_onmessage(Some(bridge._on_message.as_ref().unchecked_ref()));
+            bridge
+                .worker
+                .set_onerror(Some(bridge._on_error.as_ref().unchecked_ref()));
+        }
+
+        let init = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&init, &key.into(), value);
+        set("module", &compute.module)
+            .and_then(|_| set("single", &compute_field("single").unwrap_or(JsValue::UNDEFINED)))
+            .and_then(|_| set("threads", &threads.into()))
+            .and_then(|_| set("fallback", &options.allow_fallback.into()))
+            .and_then(|_| bridge.worker.post_message(&init))
+            .map_err(|error| WorkerError::Spawn(describe(&error)))?;
+
         let handshake = ready_receiver
             .await
             .map_err(|_| WorkerError::Crashed("the worker went away before it was ready".to_owned()))??;
@@ -452,7 +473,6 @@ impl ComputeBridge {
                 fallback,
             } => Ok((
                 {
-                    let mut bridge = bridge;
                     bridge.fallback = fallback;
                     bridge
                 },

@@ -148,3 +148,63 @@ async function threadsLeft(page, workers) {
   for (let wait = 0; wait < 20 && alive().length > 0; wait += 1) await new Promise((done) => setTimeout(done, 100));
   return alive();
 }
+
+// The page's compute worker starts before its compute module has compiled (boot.js starts the compile as the page
+// mounts): the bridge starts it on the module's JS, then posts the module. Shown by holding the compute module's
+// download until the worker has started (a fresh browser: Playwright sees the page's own requests).
+test('the compute worker starts while its module is still downloading, and its pool comes up once it arrives', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    let workerStarted;
+    const started = new Promise((resolve) => {
+      workerStarted = resolve;
+    });
+    page.on('worker', (worker) => {
+      if (new URL(worker.url()).pathname === '/compute-worker.js') workerStarted(worker.url());
+    });
+    // What had started while the module was held (at most 10 s): the worker's URL, or null.
+    let whileHeld;
+    await page.route(/\/compute\/lanes_compute_bg\.wasm/, async (route) => {
+      const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 10_000));
+      whileHeld = await Promise.race([started, timeout]);
+      await route.continue();
+    });
+    await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
+    assert.equal((await poolState(page)).state, 'ready');
+    assert.notEqual(whileHeld, undefined, 'the compute module went through the route');
+    assert.ok(whileHeld, 'the compute worker started while its module was held back');
+    assert.match(decodeURIComponent(whileHeld), /\?module=.*\/compute\/lanes_compute\.js/);
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['worker', '148933'], ['pool', '148933']]);
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
+// Where the compute module does not load, the worker started on its JS is let go and one on the page's own module
+// (which exports the worker host too) takes its place: worker and pool modes still work.
+test('a compute module that does not load: a worker on the page module takes over, worker and pool work', async () => {
+  const other = await openBrowser();
+  try {
+    const { page } = other;
+    const computeWorkers = [];
+    page.on('worker', (worker) => {
+      if (new URL(worker.url()).pathname === '/compute-worker.js') computeWorkers.push(worker);
+    });
+    await page.route(/\/compute\/lanes_compute_bg\.wasm/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
+    assert.equal((await poolState(page)).state, 'ready');
+    const alive = computeWorkers.filter((worker) => page.workers().includes(worker));
+    assert.equal(alive.length, 1, 'one compute worker is left');
+    assert.match(decodeURIComponent(alive[0].url()), /\?module=.*\/lanes-[0-9a-f]+\.js$/, 'on the page module');
+    assert.ok(computeWorkers.length >= 2, 'the one on the compute module was started first');
+    await page.getByTestId('run-button').click();
+    const rows = await resultRows(page, 2);
+    assert.deepEqual(rows.map((row) => [row.mode, row.result]), [['worker', '148933'], ['pool', '148933']]);
+  } finally {
+    await other.close();
+  }
+});
