@@ -65,9 +65,9 @@ function settleThreads(pooled) {
 self.onmessage = async (event) => {
   self.onmessage = null;
   // The start's first phase ends here, with this script running and the page's init message read (the handshake's
-  // `spawned_ms`): where the page started this worker itself, the message was waiting when the script ran; where
-  // boot.js started it while the page loaded (src/page/bridge.rs, `take_started_worker`), the script ran long
-  // before the page asked, and what came before is not part of the start.
+  // `spawned_ms`). For a cold pool the message was waiting when the script ran. The page's first compute worker
+  // is started before the compute module has compiled (src/page/bridge.rs, `start_with`), so its first phase also
+  // holds that wait (the page shows how much of it).
   const spawnedMs = now();
   try {
     if (!sameOrigin) throw new Error(`refusing to load a module from another origin: ${moduleUrl.origin}`);

@@ -15,7 +15,7 @@ pub struct ColdStart {
     pub threads: u32,
     /// From asking for the worker to its script running with the init message read.
     pub spawn_ms: f64,
-    /// From its script running to its wasm instance being ready.
+    /// From its script running with the init message read to its wasm instance being ready.
     pub instantiate_ms: f64,
     /// From the instance to every pool thread being ready.
     pub threads_ready_ms: f64,

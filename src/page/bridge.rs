@@ -92,7 +92,8 @@ const WORKER_SCRIPT: &str = "compute-worker.js";
 pub const WATCHDOG_MS: f64 = 5_000.0;
 /// How often the watchdog looks.
 const WATCHDOG_TICK_MS: i32 = 250;
-/// How long [`ComputeBridge::start`] waits for the ready handshake before it gives up on the worker. A cold pool
+/// How long [`ComputeBridge::start`] waits for the ready handshake, from posting the worker its module, before it
+/// gives up on the worker (the wait for the module's compile before that has the same limit of its own). A cold pool
 /// of 2 is ready in 100–150 ms on a 2-core machine, but a slow machine instantiating the wasm module (a CI runner, a phone) can take
 /// seconds: generous, yet a worker that never answers no longer leaves the pool "starting" forever.
 pub const READY_TIMEOUT_MS: f64 = 15_000.0;
@@ -168,6 +169,9 @@ pub struct PoolInfo {
     pub threads: u32,
     /// When the page asked for the worker.
     pub requested_ms: f64,
+    /// When the page posted it the compiled module (its init message): for the page's first pool, after the wait
+    /// for the compute module's compile, which boot.js starts as the page mounts; for a later pool, at once.
+    pub posted_ms: f64,
     /// When the worker's script was running and had read the init message, which the page posts once the compute
     /// module has compiled (see [`ComputeBridge::start_with`]).
     pub spawned_ms: f64,
@@ -282,6 +286,9 @@ struct Health {
     shared: RefCell<Option<js_sys::Int32Array>>,
     /// When the worker last showed a sign of life, and the heartbeat it showed.
     last_sign: Cell<(f64, i32)>,
+    /// When the init message was posted: the handshake's time limit counts from there (the wait for the compute
+    /// module's compile before it has a limit of its own).
+    posted_ms: Cell<Option<f64>>,
     /// Set once the worker is known to be broken: later requests fail at once.
     broken: RefCell<Option<WorkerError>>,
     /// Told once, when the worker breaks after its handshake.
@@ -398,7 +405,11 @@ impl ComputeBridge {
             let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
             Closure::<dyn FnMut()>::new(move || {
                 let now = now_ms();
-                if ready.borrow().is_some() && now - requested_ms > ready_timeout_ms {
+                let late = health
+                    .posted_ms
+                    .get()
+                    .is_some_and(|posted| now - posted > ready_timeout_ms);
+                if ready.borrow().is_some() && late {
                     // Failing the start drops the bridge, which terminates the worker.
                     health.fail(&WorkerError::StartTimedOut(ready_timeout_ms), &pending, &ready);
                     return;
@@ -442,6 +453,9 @@ impl ComputeBridge {
         let compute = compute_module(ready_timeout_ms).await;
         if named_js.as_deref().unwrap_or(&own_js_url()) != compute.js_url {
             // boot.js's compute module did not load: the worker runs the page's own module instead, from its JS.
+            // The first worker is let go without its handlers, so nothing it still sends can reach this start.
+            bridge.worker.set_onmessage(None);
+            bridge.worker.set_onerror(None);
             bridge.worker.terminate();
             bridge.worker = spawn_worker(&script_for(&compute.js_url))?;
             bridge
@@ -460,6 +474,8 @@ impl ComputeBridge {
             .and_then(|_| set("fallback", &options.allow_fallback.into()))
             .and_then(|_| bridge.worker.post_message(&init))
             .map_err(|error| WorkerError::Spawn(describe(&error)))?;
+        let posted_ms = now_ms();
+        bridge.health.posted_ms.set(Some(posted_ms));
 
         let handshake = ready_receiver
             .await
@@ -479,6 +495,7 @@ impl ComputeBridge {
                 PoolInfo {
                     threads,
                     requested_ms,
+                    posted_ms,
                     spawned_ms,
                     instantiated_ms,
                     pool_ready_ms,

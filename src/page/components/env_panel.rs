@@ -15,14 +15,23 @@ pub fn EnvPanel() -> impl IntoView {
     let plural = |count: u32| if count == 1 { "" } else { "s" };
     let pool_text = move || match lab.pool.get() {
         PoolState::Starting => "starting…".to_owned(),
-        PoolState::Ready(info) => format!(
-            "ready with {} thread{} (worker {:.0} ms, wasm instance {:.0} ms, pool {:.0} ms)",
-            info.threads,
-            plural(info.threads),
-            info.spawned_ms - info.requested_ms,
-            info.instantiated_ms - info.spawned_ms,
-            info.pool_ready_ms - info.instantiated_ms,
-        ),
+        PoolState::Ready(info) => {
+            // The page's first pool waits for the compute module's compile inside its first phase: said so.
+            let compile_wait = info.posted_ms - info.requested_ms;
+            let waited = if compile_wait >= 1.0 {
+                format!(", of which {compile_wait:.0} ms waiting for the compute module to compile;")
+            } else {
+                ",".to_owned()
+            };
+            format!(
+                "ready with {} thread{} (worker {:.0} ms{waited} wasm instance {:.0} ms, pool {:.0} ms)",
+                info.threads,
+                plural(info.threads),
+                info.spawned_ms - info.requested_ms,
+                info.instantiated_ms - info.spawned_ms,
+                info.pool_ready_ms - info.instantiated_ms,
+            )
+        }
         PoolState::WorkerOnly(reason) => {
             format!("unavailable: {reason}. The compute worker runs without a pool: worker mode works.")
         }

@@ -16,7 +16,7 @@ use crate::report::{
 /// median of each run's own measured total (request → pool ready), not a sum of phase medians.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ColdStart {
-    /// Median time to spawn the compute worker (request → worker script running).
+    /// Median time to spawn the compute worker (request → worker script running, its init message read).
     pub spawn_ms: f64,
     /// Median time to instantiate the compiled wasm module in the new worker (it arrives compiled).
     pub instantiate_ms: f64,
