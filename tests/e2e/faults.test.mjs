@@ -45,14 +45,7 @@ for (const [fault, kind] of [['trap', 'crashed'], ['hang', 'unresponsive'], ['ex
 // WebAssembly.Memory that refuses shared memories in front of it (a fresh browser: no service worker yet, so
 // Playwright sees the worker's own request).
 test('a compute worker refused its shared memory runs the single-threaded build: worker mode works, the pool says why', async () => {
-  const other = await openBrowser();
-  try {
-    const { page } = other;
-    const threads = [];
-    page.on('worker', (worker) => threads.push(worker));
-    await page.route(/\/compute-worker\.js\?/, async (route) => {
-      const response = await route.fetch();
-      const refuse = `{
+  const { other, page, workers } = await withComputeWorker((script) => `{
         const Memory = WebAssembly.Memory;
         const refusing = function Memory_(descriptor) {
           if (descriptor?.shared) throw new RangeError('WebAssembly.Memory(): could not allocate memory');
@@ -60,9 +53,8 @@ test('a compute worker refused its shared memory runs the single-threaded build:
         };
         refusing.prototype = Memory.prototype;
         WebAssembly.Memory = refusing;
-      }\n`;
-      await route.fulfill({ response, body: refuse + (await response.text()) });
-    });
+      }\n${script}`);
+  try {
     await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
     assert.equal((await poolState(page)).state, 'unavailable');
     assert.equal(await page.getByTestId('capability').getAttribute('data-build'), 'threaded', 'the page kept its build');
@@ -70,7 +62,7 @@ test('a compute worker refused its shared memory runs the single-threaded build:
     assert.match(pool, /the compute worker could not start it \(RangeError: WebAssembly\.Memory\(\): could not allocate memory\)/);
     assert.match(pool, /runs the single-threaded build instead.*worker mode works/s);
     // The threads it started for the threaded build's pool are let go.
-    assert.deepEqual(await threadsLeft(page, threads), []);
+    assert.deepEqual(await threadsLeft(page, workers), []);
     // Pool mode is refused with that reason where the user is looking; worker mode runs.
     assert.match(
       await page.getByTestId('form-message').textContent(),
@@ -117,27 +109,37 @@ const broken = [
 ];
 for (const [how, [from, to], said] of broken) {
   test(`a pool thread that cannot start (${how}) fails the start at once, the page says why, no thread is left`, async () => {
-    const other = await openBrowser();
+    const { other, page, workers } = await withComputeWorker((script) => {
+      assert.ok(script.includes(from), `compute-worker.js has no ${from}`);
+      return script.replace(from, to);
+    });
     try {
-      const { page } = other;
-      const threads = [];
-      page.on('worker', (worker) => threads.push(worker));
-      await page.route(/\/compute-worker\.js\?/, async (route) => {
-        const response = await route.fetch();
-        const body = (await response.text()).replace(from, to);
-        assert.ok(body.includes(to), `compute-worker.js still has ${from}`);
-        await route.fulfill({ response, body });
-      });
       const asked = Date.now();
       await page.goto(`${lab.server.url}/?kernel=primes&n=2000000&modes=worker,pool`);
       assert.equal((await poolState(page)).state, 'unavailable');
       assert.ok(Date.now() - asked < 15_000, 'failed before the start time limit');
       assert.match(await page.getByTestId('pool-state').textContent(), said);
-      assert.deepEqual(await threadsLeft(page, threads), [], 'every thread started was let go');
+      assert.deepEqual(await threadsLeft(page, workers), [], 'every thread started was let go');
     } finally {
       await other.close();
     }
   });
+}
+
+/**
+ * A fresh browser (no service worker yet, so Playwright sees the compute worker's own request) whose page is
+ * served compute-worker.js changed by `change(script)`, and every worker the page starts (`workers`, in order).
+ */
+async function withComputeWorker(change) {
+  const other = await openBrowser();
+  const { page } = other;
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker));
+  await page.route(/\/compute-worker\.js\?/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: change(await response.text()) });
+  });
+  return { other, page, workers };
 }
 
 /** The URLs of the pool threads (www/pool-thread.js) among `workers` still running in `page` after at most 2 s. */
