@@ -7,8 +7,9 @@
 //   2. shared-array-buffer: `SharedArrayBuffer` exposed (WebKitGTK can be isolated without it);
 //   3. shared-memory: a shared `WebAssembly.Memory` of the build's maximum (src/capability.rs says why that
 //      size) — the page's own instance then uses this very memory, so it is reserved once;
-//   4. module-worker, nested-worker: a module worker that can start a nested module worker from a `blob:` URL, as
-//      the compute worker starts the pool's threads (worker-check.js; capability-worker.js says how). A stage that
+//   4. module-worker, nested-worker: a module worker that can start a nested module worker from a `blob:` URL: the
+//      compute worker starts its pool's threads as nested module workers, and `main-pool`'s start from `blob:` URLs
+//      (worker-check.js; capability-worker.js says how). A stage that
 //      does not answer within 5 s is worker-timeout instead. This one takes tens of milliseconds, so www/coi.js
 //      starts it before this script runs, and the threaded build's JS and wasm are downloaded and compiled while it
 //      runs (fetchBuild): the two waits overlap instead of adding up. Where the check then fails, that download

@@ -1,7 +1,8 @@
 // The boot check's worker (check 4, www/worker-check.js): can a module worker start a nested worker the way the
-// pool's threads are started? The compute worker is a module worker, and wasm-bindgen-rayon's no-bundler helper
-// (workerHelpers.no-bundler.js) starts each pool thread from inside it as a module worker from a `blob:` URL — a
-// Blob of the helper's own script, fetched — which then imports the wasm-bindgen JS by its absolute URL (`mainJS`).
+// pool's threads are started? The compute worker is a module worker and starts each pool thread from inside it as a
+// nested module worker (www/pool-thread.js; in wasm-bindgen-rayon's own path, workerHelpers.no-bundler.js, from a
+// `blob:` URL — a Blob of the helper's own script, fetched), which then imports the wasm-bindgen JS by its absolute
+// URL (`mainJS`); `main-pool`'s threads start from such `blob:` URLs on the page.
 //
 // Started by worker-check.js as a module worker, this file first says `{ started: true }`, then starts a nested
 // module worker the same way: from a `blob:` URL, a Blob of a one-line module that imports this file again by its

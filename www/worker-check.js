@@ -1,5 +1,6 @@
 // Check 4 of the boot check (www/boot.js lists all four): can a module worker start a nested module worker from a
-// `blob:` URL, as the compute worker starts the pool's threads? capability-worker.js says how it is tested.
+// `blob:` URL? The compute worker starts its pool's threads as nested module workers, and `main-pool`'s threads
+// start from `blob:` URLs. capability-worker.js says how it is tested.
 //
 // Two workers take tens of milliseconds to start, so www/coi.js, the page's first script, starts this check (a
 // dynamic import of this module) while the page's other scripts and its module download, and leaves the promise in

@@ -16,10 +16,13 @@ pub fn EnvPanel() -> impl IntoView {
     let pool_text = move || match lab.pool.get() {
         PoolState::Starting => "starting…".to_owned(),
         PoolState::Ready(info) => {
-            // The page's first pool waits for the compute module's compile inside its first phase: said so.
+            // The page's first pool waits for the compute module (boot.js downloads and compiles it as the page
+            // mounts) inside its first phase: said so.
             let compile_wait = info.posted_ms - info.requested_ms;
             let waited = if compile_wait >= 1.0 {
-                format!(", of which {compile_wait:.0} ms waiting for the compute module to compile;")
+                format!(
+                    ", of which {compile_wait:.0} ms waiting for the compute module's download and compile;"
+                )
             } else {
                 ",".to_owned()
             };
