@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 # Tools built from crates.io, and wasm-opt from npm (see .ci/bootstrap.sh).
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.ci/tools/node_modules/.bin:$PATH"
 
+# Every temporary file the tools make goes under one directory, removed on exit: chromedriver leaves a 130 MB profile
+# in $TMPDIR for each wasm test binary (it is stopped without deleting its session), and a disk filled by them
+# failed a build here (the linker died with SIGBUS).
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/lanes-test.XXXXXX")
+export TMPDIR=$scratch
+cleanup() { rm -rf "$scratch"; }
+trap cleanup EXIT
+
 host=$(rustc -vV | sed -n 's/^host: //p')
 # .cargo/config.toml builds for wasm32 with build-std; native runs name the host and turn build-std off.
 native=(--target "$host" --config 'unstable.build-std=[]')
@@ -53,14 +61,14 @@ step "cross-engine e2e subset in WebKitGTK, SharedArrayBuffer exposed (node --te
 soak_log=$(mktemp)
 node --test "$soak" >"$soak_log" 2>&1 &
 soak_pid=$!
-trap 'kill "$soak_pid" 2>/dev/null || true; rm -f "$soak_log"' EXIT
+trap 'kill "$soak_pid" 2>/dev/null || true; cleanup' EXIT
 step "the other end-to-end tests in headless Chromium, the soak beside them (node --test, Playwright)" \
   node --test --test-concurrency=1 "${others[@]}"
 soak_result() {
   local status=0
   wait "$soak_pid" || status=$?
   # Reaped: its pid may be reused from here on, so the trap no longer signals it.
-  trap 'rm -f "$soak_log"' EXIT
+  trap cleanup EXIT
   cat "$soak_log"
   return "$status"
 }

@@ -367,9 +367,11 @@ impl ComputeBridge {
         // starts compiling it as the page mounts, which is when the page's first pool starts): the worker's own
         // start and its import of that JS overlap the compile instead of following it. The compile is waited for
         // below, within the start's limit and inside its first phase (the worker reads no init message before).
-        let named_js = compute_field("js").and_then(|url| url.as_string());
+        let first_js = compute_field("js")
+            .and_then(|url| url.as_string())
+            .unwrap_or_else(own_js_url);
         let requested_ms = now_ms();
-        let worker = spawn_worker(&script_for(named_js.as_deref().unwrap_or(&own_js_url())))?;
+        let worker = spawn_worker(&script_for(&first_js))?;
 
         let pending: Pending = Rc::default();
         let (ready_sender, ready_receiver) = oneshot::channel();
@@ -451,7 +453,7 @@ impl ComputeBridge {
             _on_tick: on_tick,
         };
         let compute = compute_module(ready_timeout_ms).await;
-        if named_js.as_deref().unwrap_or(&own_js_url()) != compute.js_url {
+        if first_js != compute.js_url {
             // boot.js's compute module did not load: the worker runs the page's own module instead, from its JS.
             // The first worker is let go without its handlers, so nothing it still sends can reach this start.
             bridge.worker.set_onmessage(None);
