@@ -21,7 +21,14 @@ const MAX_STREAM_MIB = 1024;
 const MAX_BYTES = 64 * 1024 * 1024;
 
 self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// The activation does not wait for the claim (no `event.waitUntil`). In Firefox the claim sometimes never finished
+// when the worker activated while the compute worker's pool threads were starting (they then idle, blocked in
+// `Atomics.wait`, the likely reason); the worker stayed "activating", and every later navigation in its scope hung
+// for a minute and failed (corruptedContentErrorv2). The page is claimed either way (www/lab-client.js waits for
+// that), and the claim still reaches every other client it can.
+self.addEventListener('activate', () => {
+  self.clients.claim();
+});
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);

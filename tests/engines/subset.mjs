@@ -78,6 +78,9 @@ export function crossEngineSuite(engine, { sharedArrayBuffer = false, pool = tru
     assert.equal(seen.sharedArrayBuffer, pool, `SharedArrayBuffer ${pool ? 'exposed' : 'hidden'} in ${label}`);
     assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
     const state = await poolState(page);
+    // This is the profile's first visit: the lab service worker activates now, beside the pool's idle threads, and
+    // must finish (an activation stuck on claiming those threads failed every later navigation in Firefox).
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, { timeout: 10_000 });
     if (pool) {
       assert.deepEqual(state, { state: 'ready', threads: Math.min(seen.cores, MAX_THREADS) });
       assert.equal(await loadedSingleThreaded(page), false, 'the threaded build was loaded');
