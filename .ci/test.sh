@@ -8,13 +8,23 @@ cd "$(dirname "$0")/.."
 # Tools built from crates.io, and wasm-opt from npm (see .ci/bootstrap.sh).
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.ci/tools/node_modules/.bin:$PATH"
 
-# Every temporary file the tools make goes under one directory, removed on exit: chromedriver leaves a 130 MB profile
-# in $TMPDIR for each wasm test binary (it is stopped without deleting its session), and a disk filled by them
-# failed a build here (the linker died with SIGBUS).
+# Every temporary file the tools make goes under one directory, removed on exit (never failing the run). The wasm
+# tests' chromedriver left a Chromium profile of about 130 MB in /tmp for each test binary, every run; on this
+# machine 81 of them (10 GB) helped fill the disk until a build's linker died with SIGBUS.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lanes-test.XXXXXX")
 export TMPDIR=$scratch
-cleanup() { rm -rf "$scratch"; }
+cleanup() {
+  rm -rf -- "$scratch" 2>/dev/null || { sleep 2; rm -rf -- "$scratch"; } || echo "test.sh: could not remove $scratch" >&2
+}
 trap cleanup EXIT
+# Runs a command with a temporary directory of its own, removed as soon as it succeeds (on a failure the run stops
+# and `cleanup` removes it): the wasm tests' profiles are not kept through the release build.
+own_tmp() {
+  local dir
+  dir=$(mktemp -d)
+  TMPDIR=$dir "$@"
+  rm -rf -- "$dir" 2>/dev/null || true
+}
 
 host=$(rustc -vV | sed -n 's/^host: //p')
 # .cargo/config.toml builds for wasm32 with build-std; native runs name the host and turn build-std off.
@@ -31,7 +41,7 @@ step "native tests (cargo test: the app and the kernels crate)" cargo test "${na
 # wasm-pack runs `cargo test` for wasm32 with the wasm-bindgen test runner, as users run the wasm tests; the Firefox
 # run below is the same `cargo test` with geckodriver, so it reuses this compile.
 step "wasm tests in headless Chromium (wasm-bindgen-test, through wasm-pack as users run them)" \
-  wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
+  own_tmp wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)"
 # LANES_DENY_WARNINGS: the hook's single-threaded builds fail on any warning (see .ci/trunk-post-build.sh), in place
 # of a clippy pass of their own.
 step "release build (trunk; the single-threaded builds deny warnings)" env LANES_DENY_WARNINGS=1 trunk build --release
