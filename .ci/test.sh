@@ -15,15 +15,17 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/lanes-test.XXXXXX")
 export TMPDIR=$scratch
 cleanup() {
   rm -rf -- "$scratch" 2>/dev/null || { sleep 2; rm -rf -- "$scratch"; } || echo "test.sh: could not remove $scratch" >&2
+  return 0
 }
 trap cleanup EXIT
-# Runs a command with a temporary directory of its own, removed as soon as it succeeds (on a failure the run stops
-# and `cleanup` removes it): the wasm tests' profiles are not kept through the release build.
+# Runs a command with a temporary directory of its own, removed as soon as it returns, and returns its status: the
+# wasm tests' profiles are not kept through the release build.
 own_tmp() {
-  local dir
+  local dir status=0
   dir=$(mktemp -d)
-  TMPDIR=$dir "$@"
+  TMPDIR=$dir "$@" || status=$?
   rm -rf -- "$dir" 2>/dev/null || true
+  return "$status"
 }
 
 host=$(rustc -vV | sed -n 's/^host: //p')
