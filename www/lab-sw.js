@@ -21,14 +21,9 @@ const MAX_STREAM_MIB = 1024;
 const MAX_BYTES = 64 * 1024 * 1024;
 
 self.addEventListener('install', () => self.skipWaiting());
-// The activation does not wait for the claim (no `event.waitUntil`). In Firefox, on a profile's first visit, an
-// activation that waited only for the claim sometimes stayed "activating" for as long as it was watched, and the next
-// navigation in its scope hung for a minute and failed (corruptedContentErrorv2). It began when the compute worker's
-// pool threads were made to start earlier, so they now start while this worker activates; they idle blocked in
-// `Atomics.wait`, which may be why (not proven). Without the wait, 8 of 8 runs of the Firefox engine subset passed;
-// with it, its check of the activation failed in 2 of 4. The page should still be claimed: src/page/lab.rs waits up
-// to 10 s for the controller, or the endpoint shows as unavailable with the reason (tests/engines/subset.mjs checks
-// both the activation and the endpoint on the first visit).
+// The activation does not wait for the claim (no `event.waitUntil`): in Firefox an activation that waited for it
+// sometimes stayed "activating", and the next navigation in the scope then failed (ARCHITECTURE.md, "Isolation
+// service worker", says what was seen). The claim still runs; src/page/lab.rs waits for the page to be controlled.
 self.addEventListener('activate', () => {
   self.clients.claim().catch((error) => console.warn('lanes lab-sw: the claim failed', error));
 });

@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import {
   assertFreezeMeasured,
   assertOnlyRun,
+  labReady,
   openBrowser,
   poolState,
   resultRows,
   runControls,
-  showTab,
   serveStatic,
+  showTab,
   timelineSpans,
   useLab,
   waitUntilIdle,
@@ -203,9 +204,7 @@ test('one run at a time: while the CPU experiment runs, the I/O lab and the pres
   // Worker mode only, so the UI thread stays free to be inspected; long enough to be caught running.
   await page.goto(`${lab.server.url}/?kernel=sum-loop&n=2000000000&t=2&r=3&modes=worker`);
   await poolState(page);
-  await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready', null, {
-    timeout: 20_000,
-  });
+  await labReady(page);
   await showTab(page, 'presets');
   await page.getByTestId('preset-pool-start').click();
   // Everything can start before the run, so what is refused below is refused because of the run.

@@ -4,13 +4,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   assertFreezeMeasured,
-  calibrated,
-  showTab,
   assertOnlyRun,
+  calibrated,
   download,
   ioRows,
+  labReady,
   openBrowser,
   serveStatic,
+  showTab,
   startLoopback,
   waitUntilIdle,
 } from './support.mjs';
@@ -36,9 +37,7 @@ const byMode = (results) => Object.fromEntries(results.map((row) => [row.mode, r
 async function openLab(query = '') {
   const { page } = browser;
   await page.goto(`${server.url}/${query}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready', null, {
-    timeout: 20_000,
-  });
+  await labReady(page);
   // The other experiments' messages are checked while the lab runs: let the start-up calibration end first.
   await calibrated(page);
   await showTab(page, 'io');

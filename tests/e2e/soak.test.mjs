@@ -4,7 +4,7 @@
 // size).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFreezeMeasured, poolState, showTab, useLab } from './support.mjs';
+import { assertFreezeMeasured, labReady, poolState, showTab, useLab } from './support.mjs';
 
 const RUNS = Number(process.env.LANES_SOAK_RUNS ?? 1000);
 
@@ -38,7 +38,7 @@ test(`${RUNS} mixed runs in one tab: no page error, the pool still answers`, { t
   await page.goto(`${lab.server.url}/?kernel=primes&n=20000&r=1&modes=main`);
   const { state, threads } = await poolState(page);
   assert.equal(state, 'ready');
-  await page.waitForFunction(() => document.querySelector('[data-testid="lab-state"]')?.dataset.state === 'ready');
+  await labReady(page);
   await showTab(page, 'io');
   await page.getByTestId('io-targets').fill('/lab/delay?ms=1&bytes=64');
   await page.getByTestId('io-count').fill('3');

@@ -112,6 +112,18 @@ export async function openBrowser(options = {}) {
   };
 }
 
+/**
+ * Waits (bounded) until the built-in latency endpoint (the lab service worker) has settled and fails with the
+ * page's reason unless it is ready: it answers once the worker controls the page. Works with the engines' page too.
+ */
+export async function labReady(page) {
+  await page.waitForFunction(() => ['ready', 'unavailable'].includes(document.querySelector('[data-testid="lab-state"]')?.dataset.state), null, {
+    timeout: 20_000,
+  });
+  const endpoint = page.getByTestId('lab-state');
+  assert.equal(await endpoint.getAttribute('data-state'), 'ready', `the built-in endpoint: ${await endpoint.textContent()}`);
+}
+
 /** Waits until the pool has settled and returns its `data-state` and `data-threads`. */
 export async function poolState(page) {
   const pool = page.getByTestId('pool-state');

@@ -9,6 +9,7 @@ import {
   assertFreezeMeasured,
   ioRows,
   ISOLATION_HEADERS,
+  labReady,
   poolState,
   resultRows,
   serveStatic,
@@ -78,17 +79,15 @@ export function crossEngineSuite(engine, { sharedArrayBuffer = false, pool = tru
     assert.equal(seen.sharedArrayBuffer, pool, `SharedArrayBuffer ${pool ? 'exposed' : 'hidden'} in ${label}`);
     assert.equal(await page.getByTestId('env-isolated').getAttribute('data-value'), 'true');
     const state = await poolState(page);
-    // On the profile's first visit (this spec's first pass) the lab service worker activates now, while the page
-    // starts its workers, and must finish (in Firefox an activation that stayed "activating" failed the next
-    // navigation), and it must control the page (the built-in endpoint is ready). Each poll gives up after 1 s, so a
-    // wedged registry cannot stretch the wait.
+    // This spec is the profile's first visit: the lab service worker activates now, while the page starts its
+    // workers, and must finish (in Firefox an activation that stayed "activating" failed the next navigation), and it
+    // must control the page (the built-in endpoint is ready). Each poll gives up after 1 s, so a wedged registry
+    // cannot stretch the wait.
     await page.waitForFunction(async () => {
       const registration = await Promise.race([navigator.serviceWorker.getRegistration(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
       return registration?.active?.state === 'activated';
     }, null, { timeout: 10_000 });
-    await page.waitForFunction(() => ['ready', 'unavailable'].includes(document.querySelector('[data-testid="lab-state"]')?.dataset.state), null, { timeout: 15_000 });
-    const endpoint = page.getByTestId('lab-state');
-    assert.equal(await endpoint.getAttribute('data-state'), 'ready', `the built-in endpoint: ${await endpoint.textContent()}`);
+    await labReady(page);
     if (pool) {
       assert.deepEqual(state, { state: 'ready', threads: Math.min(seen.cores, MAX_THREADS) });
       assert.equal(await loadedSingleThreaded(page), false, 'the threaded build was loaded');
