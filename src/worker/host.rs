@@ -27,7 +27,15 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
 
 /// The buffer behind `output.image.rgba` of a serialised `Done`, if it has one.
 fn image_buffer(message: &JsValue) -> Option<js_sys::ArrayBuffer> {
-    let get = |value: &JsValue, key: &str| js_sys::Reflect::get(value, &key.into()).ok();
+    // Objects only: `Reflect.get` throws on anything else, and a thrown (and caught) TypeError, with its stack
+    // trace, cost most of a ping's time in the worker — every reply without an image (ARCHITECTURE.md, "Warm
+    // round trip").
+    let get = |value: &JsValue, key: &str| {
+        value
+            .is_object()
+            .then(|| js_sys::Reflect::get(value, &key.into()).ok())
+            .flatten()
+    };
     let output = get(message, "output")?;
     let image = get(&output, "image")?;
     get(&image, "rgba")?
