@@ -106,6 +106,42 @@ pub fn response_from_js(data: &wasm_bindgen::JsValue) -> Result<ComputeResponse,
     ComputeResponseByKind::deserialize(serde_wasm_bindgen::Deserializer::from(under_kind(data)?))
 }
 
+/// The buffer behind the picture of `response` serialised as `message` (`output.image.rgba`), which the compute
+/// worker transfers instead of cloning; `None` for every reply without a picture, which is not searched: reading a
+/// field of `undefined` throws in JS, and wasm-bindgen's glue catching that, stack trace and all, cost each such
+/// reply about half of the worker's time (ARCHITECTURE.md, "Warm round trip").
+#[cfg(target_arch = "wasm32")]
+pub fn picture_buffer(
+    response: &ComputeResponse,
+    message: &wasm_bindgen::JsValue,
+) -> Option<js_sys::ArrayBuffer> {
+    use wasm_bindgen::JsCast;
+    let has_picture = matches!(
+        response,
+        ComputeResponse::Done {
+            output: crate::kernels::KernelOutput { image: Some(_), .. },
+            ..
+        }
+    );
+    // Objects only, so a message of another shape cannot throw either.
+    let get = |value: &wasm_bindgen::JsValue, key: &str| {
+        value
+            .is_object()
+            .then(|| js_sys::Reflect::get(value, &key.into()).ok())
+            .flatten()
+    };
+    if !has_picture {
+        return None;
+    }
+    let image = get(&get(message, "output")?, "image")?;
+    get(&image, "rgba")?
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()?
+        .buffer()
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .ok()
+}
+
 /// A job identifier, unique per bridge, that matches a response to its request.
 pub type JobId = u32;
 

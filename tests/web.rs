@@ -13,7 +13,7 @@ use lanes::page::bridge::{
 use lanes::page::components::results_table::ResultsTable;
 use lanes::page::context::Environment;
 use lanes::protocol::{
-    ComputeRequest, ComputeResponse, SHARED_KEY, request_from_js, response_from_js, to_js,
+    ComputeRequest, ComputeResponse, SHARED_KEY, picture_buffer, request_from_js, response_from_js, to_js,
 };
 use lanes::report::{ExperimentKind, ExperimentReport, FreezeReading, ModeReport, Repeat};
 use lanes::timing::now_ms;
@@ -516,6 +516,43 @@ impl RawWorker {
 impl Drop for RawWorker {
     fn drop(&mut self) {
         self.worker.terminate();
+    }
+}
+
+/// The compute worker transfers a picture's buffer instead of cloning it: `picture_buffer` finds it in a `Done` that
+/// has one, and finds none in any other reply, or in a `Done` without one.
+#[wasm_bindgen_test]
+fn a_reply_with_a_picture_hands_over_its_buffer_and_no_other_does() {
+    let run = |kernel| {
+        kernels::run(
+            &KernelSpec {
+                kernel,
+                size: 8,
+                tasks: 1,
+            },
+            Strategy::Sequential,
+            &now_ms,
+        )
+        .unwrap()
+    };
+    let done = |output| ComputeResponse::Done {
+        job: 1,
+        started_ms: 1.0,
+        finished_ms: 2.0,
+        output,
+    };
+    let picture = done(run(Kernel::Mandelbrot));
+    let bytes = match &picture {
+        ComputeResponse::Done { output, .. } => output.image.as_ref().unwrap().rgba.len(),
+        _ => unreachable!(),
+    };
+    let buffer = picture_buffer(&picture, &to_js(&picture).unwrap()).unwrap();
+    assert_eq!(buffer.byte_length() as usize, bytes);
+    for reply in [done(run(Kernel::Primes)), ComputeResponse::Pong { job: 2 }] {
+        assert!(
+            picture_buffer(&reply, &to_js(&reply).unwrap()).is_none(),
+            "{reply:?}"
+        );
     }
 }
 

@@ -15,7 +15,7 @@ use crate::timing::now_ms;
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     let sent = to_js(response).map_err(JsValue::from).and_then(|message| {
         // A picture's pixels (megabytes, in a fresh unshared buffer) are transferred, not cloned.
-        match image_buffer(&message) {
+        match crate::protocol::picture_buffer(response, &message) {
             Some(buffer) => scope.post_message_with_transfer(&message, &js_sys::Array::of1(&buffer)),
             None => scope.post_message(&message),
         }
@@ -23,27 +23,6 @@ fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     if let Err(error) = sent {
         web_sys::console::error_2(&"lanes compute worker could not reply:".into(), &error);
     }
-}
-
-/// The buffer behind `output.image.rgba` of a serialised `Done`, if it has one.
-fn image_buffer(message: &JsValue) -> Option<js_sys::ArrayBuffer> {
-    // Objects only: `Reflect.get` throws on anything else, and a thrown (and caught) TypeError, with its stack
-    // trace, cost most of a ping's time in the worker — every reply without an image (ARCHITECTURE.md, "Warm
-    // round trip").
-    let get = |value: &JsValue, key: &str| {
-        value
-            .is_object()
-            .then(|| js_sys::Reflect::get(value, &key.into()).ok())
-            .flatten()
-    };
-    let output = get(message, "output")?;
-    let image = get(&output, "image")?;
-    get(&image, "rgba")?
-        .dyn_into::<js_sys::Uint8Array>()
-        .ok()?
-        .buffer()
-        .dyn_into::<js_sys::ArrayBuffer>()
-        .ok()
 }
 
 /// Words of this instance's memory the page reads and writes through an `Int32Array` view that the ready

@@ -47,8 +47,9 @@ pub fn EnvPanel() -> impl IntoView {
     // What www/coi.js did about isolation before the app started.
     let isolation = |key: &str| {
         js_sys::Reflect::get(&js_sys::global(), &"lanesIsolation".into())
-            .and_then(|state| js_sys::Reflect::get(&state, &key.into()))
             .ok()
+            .filter(wasm_bindgen::JsValue::is_object)
+            .and_then(|state| js_sys::Reflect::get(&state, &key.into()).ok())
             .and_then(|value| value.as_string())
             .unwrap_or_default()
     };

@@ -52,19 +52,25 @@ struct Measured {
     stats: StreamStats,
     first_result_ms: f64,
     peak_heap_bytes: f64,
-    peak_js_heap: f64,
+    /// The page's JS heap at its largest during the stream; `None` where the browser does not report it
+    /// (`performance.memory` is Chromium's).
+    peak_js_heap: Option<f64>,
     max_main_ms: f64,
     batches: u32,
     spans: Vec<Span>,
 }
 
-fn js_heap_bytes() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .and_then(|performance| js_sys::Reflect::get(&performance, &"memory".into()).ok())
-        .and_then(|memory| js_sys::Reflect::get(&memory, &"usedJSHeapSize".into()).ok())
-        .and_then(|used| used.as_f64())
-        .unwrap_or(0.0)
+/// The page's JS heap in use, where the browser reports it. Called once per batch: `memory` is read only where it is
+/// an object, since `Reflect.get` on `undefined` (Firefox, WebKit) throws, and a caught exception is slow.
+fn js_heap_bytes() -> Option<f64> {
+    let performance = web_sys::window()?.performance()?;
+    let memory = js_sys::Reflect::get(&performance, &"memory".into()).ok()?;
+    if !memory.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(&memory, &"usedJSHeapSize".into())
+        .ok()?
+        .as_f64()
 }
 
 async fn stream_once(
@@ -123,7 +129,10 @@ async fn stream_once(
         measured.batches += 1;
         measured.stats = reply.stats;
         measured.peak_heap_bytes = measured.peak_heap_bytes.max(reply.peak_heap_bytes);
-        measured.peak_js_heap = measured.peak_js_heap.max(js_heap_bytes());
+        measured.peak_js_heap = match (measured.peak_js_heap, js_heap_bytes()) {
+            (Some(peak), Some(now)) => Some(peak.max(now)),
+            (peak, now) => peak.or(now),
+        };
         progress.update(|progress| progress.processed = reply.stats.bytes);
         measured.spans.push(Span {
             lane: Lane::Worker,
@@ -218,8 +227,8 @@ pub async fn run_stream(
                     measured.max_main_ms,
                     measured.peak_heap_bytes / 1_048_576.0
                 ));
-                if measured.peak_js_heap > 0.0 {
-                    js_heap.set(Some(measured.peak_js_heap));
+                if measured.peak_js_heap.is_some() {
+                    js_heap.set(measured.peak_js_heap);
                 }
                 let row = StreamRow {
                     mode,
