@@ -107,32 +107,32 @@ pub fn response_from_js(data: &wasm_bindgen::JsValue) -> Result<ComputeResponse,
 }
 
 /// The buffer behind the picture of `response` serialised as `message` (`output.image.rgba`), which the compute
-/// worker transfers instead of cloning; `None` for every reply without a picture, which is not searched: reading a
-/// field of `undefined` throws in JS, and wasm-bindgen's glue catching that, stack trace and all, cost each such
-/// reply about half of the worker's time (ARCHITECTURE.md, "Warm round trip").
+/// worker transfers instead of cloning. Only a `Done` with a picture is searched; every other reply is `None` at
+/// once. Searching them read a field of `undefined`, which throws in JS, and wasm-bindgen's glue caught it, stack
+/// trace and all: about a third of the worker's handler time for each such reply (ARCHITECTURE.md, "Warm round
+/// trip").
 #[cfg(target_arch = "wasm32")]
 pub fn picture_buffer(
     response: &ComputeResponse,
     message: &wasm_bindgen::JsValue,
 ) -> Option<js_sys::ArrayBuffer> {
     use wasm_bindgen::JsCast;
-    let has_picture = matches!(
+    if !matches!(
         response,
         ComputeResponse::Done {
-            output: crate::kernels::KernelOutput { image: Some(_), .. },
+            output: KernelOutput { image: Some(_), .. },
             ..
         }
-    );
-    // Objects only, so a message of another shape cannot throw either.
+    ) {
+        return None;
+    }
+    // Fields are read from objects only, never from a primitive.
     let get = |value: &wasm_bindgen::JsValue, key: &str| {
         value
             .is_object()
             .then(|| js_sys::Reflect::get(value, &key.into()).ok())
             .flatten()
     };
-    if !has_picture {
-        return None;
-    }
     let image = get(&get(message, "output")?, "image")?;
     get(&image, "rgba")?
         .dyn_into::<js_sys::Uint8Array>()

@@ -546,8 +546,21 @@ fn a_reply_with_a_picture_hands_over_its_buffer_and_no_other_does() {
         ComputeResponse::Done { output, .. } => output.image.as_ref().unwrap().rgba.len(),
         _ => unreachable!(),
     };
-    let buffer = picture_buffer(&picture, &to_js(&picture).unwrap()).unwrap();
+    let message = to_js(&picture).unwrap();
+    let buffer = picture_buffer(&picture, &message).unwrap();
     assert_eq!(buffer.byte_length() as usize, bytes);
+    // The message's own buffer, which the transfer then takes from the worker.
+    let rgba = ["output", "image", "rgba"]
+        .iter()
+        .fold(message.clone(), |value, key| {
+            js_sys::Reflect::get(&value, &(*key).into()).unwrap()
+        });
+    assert!(js_sys::Object::is(
+        &rgba.unchecked_into::<js_sys::Uint8Array>().buffer(),
+        &buffer
+    ));
+    // Which reply it is decides, not what the message holds: a ping's reply is never searched.
+    assert!(picture_buffer(&ComputeResponse::Pong { job: 2 }, &message).is_none());
     for reply in [done(run(Kernel::Primes)), ComputeResponse::Pong { job: 2 }] {
         assert!(
             picture_buffer(&reply, &to_js(&reply).unwrap()).is_none(),

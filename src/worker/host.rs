@@ -8,14 +8,16 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::heap;
 use crate::kernels::{self, Context, Strategy};
-use crate::protocol::{ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, salvage_job_id, to_js};
+use crate::protocol::{
+    ComputeRequest, ComputeResponse, Fault, JobId, SHARED_KEY, picture_buffer, salvage_job_id, to_js,
+};
 use crate::stream_registry::{BatchPlace, StreamRegistry};
 use crate::timing::now_ms;
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &ComputeResponse) {
     let sent = to_js(response).map_err(JsValue::from).and_then(|message| {
         // A picture's pixels (megabytes, in a fresh unshared buffer) are transferred, not cloned.
-        match crate::protocol::picture_buffer(response, &message) {
+        match picture_buffer(response, &message) {
             Some(buffer) => scope.post_message_with_transfer(&message, &js_sys::Array::of1(&buffer)),
             None => scope.post_message(&message),
         }

@@ -60,8 +60,9 @@ struct Measured {
     spans: Vec<Span>,
 }
 
-/// The page's JS heap in use, where the browser reports it. Called once per batch: `memory` is read only where it is
-/// an object, since `Reflect.get` on `undefined` (Firefox, WebKit) throws, and a caught exception is slow.
+/// The page's JS heap in use, where the browser reports it. Called before the stream and after each batch: `memory`
+/// is read only where it is an object, since `Reflect.get` on `undefined` (Firefox, WebKit) throws, and a caught
+/// exception is slow.
 fn js_heap_bytes() -> Option<f64> {
     let performance = web_sys::window()?.performance()?;
     let memory = js_sys::Reflect::get(&performance, &"memory".into()).ok()?;
@@ -227,9 +228,7 @@ pub async fn run_stream(
                     measured.max_main_ms,
                     measured.peak_heap_bytes / 1_048_576.0
                 ));
-                if measured.peak_js_heap.is_some() {
-                    js_heap.set(measured.peak_js_heap);
-                }
+                js_heap.set(measured.peak_js_heap);
                 let row = StreamRow {
                     mode,
                     first_result_ms: measured.first_result_ms,
