@@ -35,6 +35,8 @@ pub mod report;
 #[cfg(feature = "ui")]
 pub mod settings;
 
+#[cfg(target_arch = "wasm32")]
+pub mod js;
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod page;
 #[cfg(target_arch = "wasm32")]

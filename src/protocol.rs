@@ -108,14 +108,13 @@ pub fn response_from_js(data: &wasm_bindgen::JsValue) -> Result<ComputeResponse,
 
 /// The buffer behind the picture of `response` serialised as `message` (`output.image.rgba`), which the compute
 /// worker transfers instead of cloning. Only a `Done` with a picture is searched; every other reply is `None` at
-/// once. Searching them read a field of `undefined`, which throws in JS, and wasm-bindgen's glue caught it, stack
-/// trace and all: about a third of the worker's handler time for each such reply (ARCHITECTURE.md, "Warm round
-/// trip").
+/// once (searching them cost each reply a caught exception: see [`crate::js`]).
 #[cfg(target_arch = "wasm32")]
 pub fn picture_buffer(
     response: &ComputeResponse,
     message: &wasm_bindgen::JsValue,
 ) -> Option<js_sys::ArrayBuffer> {
+    use crate::js::field;
     use wasm_bindgen::JsCast;
     if !matches!(
         response,
@@ -126,15 +125,8 @@ pub fn picture_buffer(
     ) {
         return None;
     }
-    // Fields are read from objects only, never from a primitive.
-    let get = |value: &wasm_bindgen::JsValue, key: &str| {
-        value
-            .is_object()
-            .then(|| js_sys::Reflect::get(value, &key.into()).ok())
-            .flatten()
-    };
-    let image = get(&get(message, "output")?, "image")?;
-    get(&image, "rgba")?
+    let image = field(&field(message, "output")?, "image")?;
+    field(&image, "rgba")?
         .dyn_into::<js_sys::Uint8Array>()
         .ok()?
         .buffer()

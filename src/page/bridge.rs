@@ -25,18 +25,12 @@ extern "C" {
     static MODULE_URL: String;
 }
 
-/// The compute module www/boot.js started compiling for the build it loaded: `window.lanesCompute`, with the URL
+/// A field of `window.lanesCompute`, the compute module www/boot.js started compiling for the build it loaded: the URL
 /// of its JS (`js`), a promise of its compiled `WebAssembly.Module` (`module`) and the URLs of the single-threaded
 /// compute module (`single`, for the worker's fallback). Absent where boot.js did not run (the wasm-bindgen tests):
 /// then this module, which exports the worker host too, serves as the compute module.
-fn compute_global() -> Option<JsValue> {
-    let global = js_sys::Reflect::get(&js_sys::global(), &"lanesCompute".into()).ok()?;
-    global.is_object().then_some(global)
-}
-
-/// A field of [`compute_global`].
 fn compute_field(key: &str) -> Option<JsValue> {
-    compute_global().and_then(|global| js_sys::Reflect::get(&global, &key.into()).ok())
+    crate::js::field(&crate::js::global_object("lanesCompute")?, key)
 }
 
 /// This module's own JS URL.
@@ -750,9 +744,7 @@ fn malformed_reply(
     pending: &Pending,
     ready: &ReadySender,
 ) {
-    let job_field = js_sys::Reflect::get(data, &"job".into())
-        .ok()
-        .and_then(|job| job.as_f64());
+    let job_field = crate::js::field(data, "job").and_then(|job| job.as_f64());
     let job = salvage_job_id(job_field);
     let what = match job {
         Some(job) => format!("the reply to job {job} does not fit the protocol: {error}"),

@@ -62,11 +62,8 @@ impl Environment {
 
 /// `window.lanesCapability`, as `boot.js` left it (`None` when it is absent or malformed).
 fn read_capability() -> Option<CapabilityReport> {
-    let report = js_sys::Reflect::get(&js_sys::global(), &"lanesCapability".into()).ok()?;
-    if !report.is_object() {
-        return None;
-    }
-    let field = |key: &str| js_sys::Reflect::get(&report, &key.into()).ok();
+    let report = crate::js::global_object("lanesCapability")?;
+    let field = |key: &str| crate::js::field(&report, key);
     let text = |key: &str| field(key).and_then(|value| value.as_string());
     CapabilityReport::from_fields(
         text("build").as_deref(),

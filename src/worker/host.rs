@@ -103,9 +103,7 @@ fn bytes_f64(bytes: usize) -> f64 {
 /// The answer to a request that did not fit [`ComputeRequest`]: always one, so the page never waits for the
 /// watchdog to learn that its request was unreadable.
 fn reject(data: &JsValue, error: &serde_wasm_bindgen::Error) -> ComputeResponse {
-    let job_field = js_sys::Reflect::get(data, &"job".into())
-        .ok()
-        .and_then(|job| job.as_f64());
+    let job_field = crate::js::field(data, "job").and_then(|job| job.as_f64());
     ComputeResponse::Rejected {
         job: salvage_job_id(job_field),
         reason: error.to_string(),

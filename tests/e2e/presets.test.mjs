@@ -250,6 +250,9 @@ test('stream: batches give the buffered answer, the first result much sooner, an
   const shown = page.getByTestId('peak-memory');
   assert.equal(await shown.getAttribute('data-measure'), 'allocator-peak');
   assert.equal(await shown.getAttribute('data-bytes'), stream.buffered.peakMemoryBytes, 'it shows the last mode, buffered');
+  // Chromium reports the page's JS heap (performance.memory): read during the run, so measured, never a zero.
+  assert.ok(Number(await shown.getAttribute('data-js-heap-bytes')) > 0, 'the page JS heap was measured');
+  assert.match(await shown.textContent(), /page JS heap \d+\.\d MiB at its largest/);
   assert.match(await page.getByTestId('verdict').textContent(), /Streamed, the first result came after \d+ ms/);
   lab.browser.assertNoPageErrors();
 });

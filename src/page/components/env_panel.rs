@@ -45,11 +45,11 @@ pub fn EnvPanel() -> impl IntoView {
         _ => 0,
     };
     // What www/coi.js did about isolation before the app started.
+    let isolation_report = crate::js::global_object("lanesIsolation");
     let isolation = |key: &str| {
-        js_sys::Reflect::get(&js_sys::global(), &"lanesIsolation".into())
-            .ok()
-            .filter(wasm_bindgen::JsValue::is_object)
-            .and_then(|state| js_sys::Reflect::get(&state, &key.into()).ok())
+        isolation_report
+            .as_ref()
+            .and_then(|report| crate::js::field(report, key))
             .and_then(|value| value.as_string())
             .unwrap_or_default()
     };

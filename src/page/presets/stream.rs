@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::js::field;
 use crate::page::bridge::ComputeBridge;
 use crate::page::fetch::{fetch_whole_body, open_body};
 use crate::page::run::Run;
@@ -60,18 +61,11 @@ struct Measured {
     spans: Vec<Span>,
 }
 
-/// The page's JS heap in use, where the browser reports it. Called before the stream and after each batch: `memory`
-/// is read only where it is an object, since `Reflect.get` on `undefined` (Firefox, WebKit) throws, and a caught
-/// exception is slow.
+/// The page's JS heap in use, where the browser reports it (`performance.memory` is Chromium's). Read at the
+/// stream's start and after each batch.
 fn js_heap_bytes() -> Option<f64> {
     let performance = web_sys::window()?.performance()?;
-    let memory = js_sys::Reflect::get(&performance, &"memory".into()).ok()?;
-    if !memory.is_object() {
-        return None;
-    }
-    js_sys::Reflect::get(&memory, &"usedJSHeapSize".into())
-        .ok()?
-        .as_f64()
+    field(&field(&performance, "memory")?, "usedJSHeapSize")?.as_f64()
 }
 
 async fn stream_once(
@@ -130,10 +124,11 @@ async fn stream_once(
         measured.batches += 1;
         measured.stats = reply.stats;
         measured.peak_heap_bytes = measured.peak_heap_bytes.max(reply.peak_heap_bytes);
-        measured.peak_js_heap = match (measured.peak_js_heap, js_heap_bytes()) {
-            (Some(peak), Some(now)) => Some(peak.max(now)),
-            (peak, now) => peak.or(now),
-        };
+        measured.peak_js_heap = measured
+            .peak_js_heap
+            .into_iter()
+            .chain(js_heap_bytes())
+            .reduce(f64::max);
         progress.update(|progress| progress.processed = reply.stats.bytes);
         measured.spans.push(Span {
             lane: Lane::Worker,

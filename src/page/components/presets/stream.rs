@@ -71,7 +71,7 @@ pub fn StreamPreset(
                                     "Last mode ({}): the compute worker's heap in use peaked at {:.1} MiB (the allocator's peak bytes in use during that mode); page JS heap {}",
                                     row.mode.id(),
                                     row.peak_heap_bytes / 1_048_576.0,
-                                    heap.map_or("not measured (this browser does not report it)".to_owned(), |heap| format!("{:.1} MiB (sampled after each batch)", heap / 1_048_576.0)),
+                                    heap.map_or("not measured (this browser does not report it)".to_owned(), |heap| format!("{:.1} MiB at its largest (read at the start and after each batch)", heap / 1_048_576.0)),
                                 )}
                             </p>
                         }
