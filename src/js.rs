@@ -4,7 +4,8 @@
 
 use wasm_bindgen::JsValue;
 
-/// `value[key]`: `None` when `value` is not an object or the read throws; `Some(undefined)` for a missing key.
+/// `value[key]`: `None` when `value` is not an object (a primitive, `null` or a function) or the read throws;
+/// `Some(undefined)` for a missing key.
 pub fn field(value: &JsValue, key: &str) -> Option<JsValue> {
     if !value.is_object() {
         return None;

@@ -70,7 +70,7 @@ fn under_kind(data: &wasm_bindgen::JsValue) -> Result<wasm_bindgen::JsValue, ser
             &"an object with a `kind`",
         ));
     }
-    let kind = js_sys::Reflect::get(data, &"kind".into()).map_err(|_| Error::missing_field("kind"))?;
+    let kind = crate::js::field(data, "kind").ok_or_else(|| Error::missing_field("kind"))?;
     if kind.is_undefined() {
         return Err(Error::missing_field("kind"));
     }

@@ -27,7 +27,7 @@ extern "C" {
 
 /// A field of `window.lanesCompute`, the compute module www/boot.js started compiling for the build it loaded: the URL
 /// of its JS (`js`), a promise of its compiled `WebAssembly.Module` (`module`) and the URLs of the single-threaded
-/// compute module (`single`, for the worker's fallback). Absent where boot.js did not run (the wasm-bindgen tests):
+/// compute module (`single`, for the worker's fallback). `None` where boot.js did not run (the wasm-bindgen tests):
 /// then this module, which exports the worker host too, serves as the compute module.
 fn compute_field(key: &str) -> Option<JsValue> {
     crate::js::field(&crate::js::global_object("lanesCompute")?, key)
@@ -695,13 +695,10 @@ impl Drop for ComputeBridge {
 
 /// Takes the view of the shared words off a ready handshake (the protocol's reader would ignore the field).
 fn take_shared_view(data: &JsValue) -> Option<js_sys::Int32Array> {
-    let key = JsValue::from_str(SHARED_KEY);
-    let object = data.dyn_ref::<js_sys::Object>()?;
-    let view = js_sys::Reflect::get(object, &key)
-        .ok()?
+    let view = crate::js::field(data, SHARED_KEY)?
         .dyn_into::<js_sys::Int32Array>()
         .ok()?;
-    js_sys::Reflect::delete_property(object, &key).ok()?;
+    js_sys::Reflect::delete_property(data.unchecked_ref::<js_sys::Object>(), &SHARED_KEY.into()).ok()?;
     Some(view)
 }
 
