@@ -357,8 +357,8 @@ fn cpu_sentences(report: &ExperimentReport, sentences: &mut Vec<String>) {
     if let Some((handoff, _, count)) = worker.and_then(|worker| handoffs(worker, |lane| lane == Lane::Worker))
     {
         sentences.push(format!(
-            "The hand-off to the worker and back — each repeat's wall time minus the worker's own first-to-last \
-             task span — took {:.1} ms {}.",
+            "In worker mode, the hand-off to the worker and back — each repeat's wall time minus the worker's own \
+             first-to-last task span — took {:.1} ms {}.",
             handoff.median,
             median_and_range(handoff, count)
         ));
