@@ -71,6 +71,13 @@ fn dedent(lines: &[&str]) -> String {
 }
 
 fn main() -> Result<(), String> {
+    // The `split` feature's page module is cut in two after linking (.ci/trunk-post-build.sh, wasm-split-cli), which
+    // reads the linker's relocations to find what each part needs.
+    if env::var_os("CARGO_FEATURE_SPLIT").is_some()
+        && env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32")
+    {
+        println!("cargo:rustc-cdylib-link-arg=--emit-relocs");
+    }
     // The app's source and the kernels crate's (crates/kernels, compiled at full speed on its own).
     let mut files = Vec::new();
     for dir in ["src", "crates/kernels/src"] {

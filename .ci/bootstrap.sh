@@ -72,6 +72,20 @@ else
     cargo +"$toolchain" install --quiet --force --locked trunk --version "$trunk_version"
 fi
 
+# 4b. wasm-split-cli, Lanes' fork (crates/wasm-split-cli/LANES.md): .ci/trunk-post-build.sh cuts the page's module
+#     in two with it. Built from this repository's copy (its own Cargo.lock), at the version that copy carries.
+#     `serve` needs it too (the hook runs on every build).
+split_version=$(sed -n 's/^version = "\(.*\)"/\1/p' crates/wasm-split-cli/Cargo.toml | head -n 1)
+if [ "$(wasm-split-cli --version 2>/dev/null)" = "wasm-split $split_version" ]; then
+  say "wasm-split-cli $split_version: present"
+else
+  say "wasm-split-cli $split_version: building from crates/wasm-split-cli (~3 min)"
+  # For this machine: .cargo/config.toml builds for wasm32 with std rebuilt, which a build tool must not.
+  host=$(rustc +"$toolchain" -vV | sed -n 's/^host: //p')
+  timed cargo +"$toolchain" install --quiet --force --locked --path crates/wasm-split-cli --features build-binary \
+    --target "$host" --config 'unstable.build-std=[]' --target-dir target/wasm-split-cli
+fi
+
 # 5. wasm-pack, so the wasm tests are checked the way users run them (`wasm-pack test --headless --chrome`);
 #    it finds wasm-bindgen and chromedriver on PATH and downloads nothing.
 wasm_pack_version=0.15.1

@@ -5,7 +5,9 @@
 #    compute worker and its pool threads instantiate it, not the page's module.
 # 2. Builds the page and the compute module again without threads (no atomics, no shared memory) into `st/` and
 #    `st/compute/`: a browser that is not cross-origin isolated cannot instantiate a shared-memory module.
-# 3. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
+# 3. Cuts each page's module in two (the `split` feature, crates/wasm-split-cli/LANES.md): the first paint's module
+#    and, loaded once the page has mounted, the CPU experiment, the I/O lab and the presets (src/page/app.rs).
+# 4. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
 #    by what the browser can do — so the page carries no inline script at all and its Content-Security-Policy
 #    needs no hash.
 set -euo pipefail
@@ -48,6 +50,47 @@ bindgen() {
     wasm-opt "-O$4" "${params[@]}" "$2/$3_bg.wasm" -o "$2/$3_bg.wasm"
   fi
 }
+# The page's module, cut at its split points by wasm-split-cli (crates/wasm-split-cli/LANES.md), which reads the
+# relocations the `split` feature links in (build.rs): $1 the raw wasm cargo linked, $2 the out dir, $3 the out name
+# of the page's JS (wasm-split-cli's `__wasm_split.js` imports it by that name: the same URL boot.js imports, so the
+# same module instance), $4 the page's wasm file name in $2, $5 the wasm-opt level, $6 further wasm-opt arguments.
+# Each part goes through wasm-bindgen (the main module) and wasm-opt like a page's module; the parts' URLs carry
+# `?v=` and a hash of what was built, as the compute modules' do, since their names are fixed.
+split_page() {
+  local work="$2/.split"
+  rm -rf "$work"
+  mkdir -p "$work/bindgen"
+  RUST_LOG=error wasm-split-cli "$1" "$work" --target web --out-name "$3"
+  wasm-bindgen --target web --no-typescript --out-dir "$work/bindgen" --out-name "$3" "$work/$3.wasm"
+  mv "$work/bindgen/$3.js" "$2/$3.js"
+  mv "$work/bindgen/$3_bg.wasm" "$2/$4"
+  if [[ -d "$work/bindgen/snippets" ]]; then
+    cp -r "$work/bindgen/snippets" "$2/"
+  fi
+  local params part name hash
+  read -r -a params <<<"${6:-}"
+  if [[ $profile == release ]]; then
+    wasm-opt "-O$5" "${params[@]}" "$2/$4" -o "$2/$4"
+  fi
+  for part in "$work"/split_*.wasm; do
+    name=$(basename "$part")
+    if [[ $profile == release ]]; then
+      wasm-opt "-O$5" "${params[@]}" "$part" -o "$2/$name"
+    else
+      mv "$part" "$2/$name"
+    fi
+    hash=$(sha256sum "$2/$name" | cut -c1-16)
+    sed -i "s|\"./${name}\"|\"./${name}?v=${hash}\"|" "$work/__wasm_split.js"
+    grep -qF "./${name}?v=${hash}" "$work/__wasm_split.js" ||
+      { echo "trunk-post-build: __wasm_split.js does not load $name" >&2; exit 1; }
+  done
+  mv "$work/__wasm_split.js" "$2/__wasm_split.js"
+  hash=$(sha256sum "$2/__wasm_split.js" | cut -c1-16)
+  sed -i "s|from \"./__wasm_split.js\"|from \"./__wasm_split.js?v=${hash}\"|" "$2/$3.js"
+  grep -qF "./__wasm_split.js?v=${hash}" "$2/$3.js" ||
+    { echo "trunk-post-build: $3.js does not import __wasm_split.js" >&2; exit 1; }
+  rm -rf "$work"
+}
 # The page's own level and arguments (index.html, data-wasm-opt and data-wasm-opt-params) for the single-threaded
 # page, as Trunk applies them to the threaded one; the compute modules, which are mostly kernels, at -O3 (speed).
 page_level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
@@ -72,12 +115,22 @@ page_flags=$'--cfg\x1ferase_components'
 if [[ -n $deny ]]; then
   page_flags+=$'\x1f'"$deny"
 fi
-wasm=$(CARGO_ENCODED_RUSTFLAGS=$page_flags built_wasm "${page_profile[@]}" "${single[@]}" \
+wasm=$(CARGO_ENCODED_RUSTFLAGS=$page_flags built_wasm "${page_profile[@]}" "${single[@]}" --features split \
   --target-dir target/single-thread)
-bindgen "$wasm" "$staging/st" lanes "${page_level:?index.html names no data-wasm-opt level}" "$page_params"
+split_page "$wasm" "$staging/st" lanes lanes_bg.wasm "${page_level:?index.html names no data-wasm-opt level}" "$page_params"
 wasm=$(CARGO_ENCODED_RUSTFLAGS="$deny" built_wasm "${compute_profile[@]}" "${single[@]}" --target-dir target/single-thread-compute \
   --no-default-features)
 bindgen "$wasm" "$staging/st/compute" lanes_compute 3
+# 3. The threaded page: Trunk built it with the `split` feature (index.html) and ran wasm-bindgen and wasm-opt on it
+#    whole; the same cargo build (fresh, so nothing is compiled again) is cut, and its parts replace Trunk's JS and
+#    wasm under Trunk's names. Trunk's integrity hash of the JS (its modulepreload link) is updated to match.
+wasm=$(built_wasm "${page_profile[@]}" --features split)
+split_page "$wasm" "$staging" "${threaded_js%.js}" "$threaded_wasm" "$page_level" "$page_params"
+integrity="sha384-$(openssl dgst -sha384 -binary "$staging/$threaded_js" | base64 -w0)"
+perl -pi -e 's{(<link rel="modulepreload" href="\./\Q'"$threaded_js"'\E"[^>]*integrity=")[^"]*}{${1}'"$integrity"'}' "$staging/index.html"
+grep -qF "$integrity" "$staging/index.html" ||
+  { echo "trunk-post-build: no integrity for $threaded_js in index.html to update" >&2; exit 1; }
+
 # The compute modules' file names are fixed, so boot.js asks for them with `?v=` and a hash of what was built: a
 # browser's cached copy from an earlier deployment never meets a newer page.
 version() { cat "$staging/$1"/*.js "$staging/$1"/*.wasm | sha256sum | cut -c1-16; }

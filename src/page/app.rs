@@ -12,7 +12,7 @@ use crate::page::components::nav::Nav;
 use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
 use crate::page::context::{Environment, Lab, ServiceState, start_pool};
-use crate::settings::{self, Experiment};
+use crate::settings::{self, Experiment, ParsedSettings};
 
 /// The whole page.
 #[component]
@@ -38,9 +38,8 @@ pub fn App() -> impl IntoView {
             Err(reason) => ServiceState::Unavailable(reason),
         });
     });
-    let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
-    let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     let notes = parsed.notes.clone();
+    let later = LaterTabs(parsed.clone());
 
     view! {
         <header class="masthead">
@@ -69,11 +68,48 @@ pub fn App() -> impl IntoView {
             </p>
             <Nav/>
             <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
-            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
-            <IoExperiment initial=parsed.io autorun=io_autorun/>
-            <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
+            // The CPU experiment, the I/O lab and the presets: a module of their own in the built page, loaded
+            // as soon as the page has mounted (see `later_tabs`).
+            {move || {
+                let later = later.clone();
+                Suspend::new(async move {
+                    let view = later_tabs(later).await;
+                    crate::page::context::mark("lanes-tabs-loaded");
+                    view
+                })
+            }}
             {parsed.debug.then(|| view! { <DebugPanel/> })}
             <ReportPanel/>
         </main>
     }
+}
+
+/// What the tabs that are not shown first need from the URL.
+#[derive(Clone)]
+pub struct LaterTabs(ParsedSettings);
+
+/// The CPU experiment, the I/O lab and the presets: most of the page's code, and none of it needed for the first
+/// paint (the Lessons tab). With the `split` feature (the built page) this is a split point: the page's module is cut
+/// after linking (`.ci/trunk-post-build.sh`) and these views, with all the code only they use, come in a second module
+/// that the first call loads.
+fn later_tabs_view(LaterTabs(parsed): LaterTabs) -> AnyView {
+    let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
+    let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
+    view! {
+        <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
+        <IoExperiment initial=parsed.io autorun=io_autorun/>
+        <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "split")]
+#[leptos::lazy]
+fn later_tabs(later: LaterTabs) -> AnyView {
+    later_tabs_view(later)
+}
+
+#[cfg(not(feature = "split"))]
+async fn later_tabs(later: LaterTabs) -> AnyView {
+    later_tabs_view(later)
 }
