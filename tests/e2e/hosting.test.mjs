@@ -429,3 +429,34 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
     assert.doesNotMatch(row.text, /use a browser with/, `${stage}: no advice to change browsers`);
   }
 });
+
+test('the page comes in two parts: the first paint without the CPU, I/O and presets tabs, which load once it has mounted', async () => {
+  // The threaded build (a server with the isolation headers) and st/ (no headers, no isolation service worker).
+  for (const [headers, query, dir] of [[undefined, '', '/'], [{}, 'coi=0&', '/st/']]) {
+    const server = await serveStatic(undefined, headers);
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/?${query}tab=cpu`);
+      await page.getByTestId('run-button').waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByTestId('tab-cpu').getAttribute('aria-current'), 'page', `${dir}: the URL's tab is shown`);
+      const parts = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name).pathname)
+          .filter((path) => /\/split_[^/]*\.wasm$/.test(path)),
+      );
+      assert.equal(parts.length, 1, `${dir}: one later part was fetched: ${parts}`);
+      assert.ok(parts[0].startsWith(`${dir}split_`), `${dir}: the part of the build that loaded: ${parts[0]}`);
+      const [mounted, tabs] = await page.evaluate(() =>
+        ['lanes-mounted', 'lanes-tabs-loaded'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? null),
+      );
+      assert.ok(mounted !== null && tabs !== null && tabs >= mounted, `${dir}: mounted at ${mounted} ms, the other tabs at ${tabs} ms`);
+      assert.equal(await loaded(page, '/st/lanes_bg.wasm'), dir === '/st/', `${dir}: the build that ran`);
+      browser.assertNoPageErrors();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
+});
