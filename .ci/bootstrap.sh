@@ -79,7 +79,7 @@ split_version=$(sed -n 's/^version = "\(.*\)"/\1/p' crates/wasm-split-cli/Cargo.
 if [ "$(wasm-split-cli --version 2>/dev/null)" = "wasm-split $split_version" ]; then
   say "wasm-split-cli $split_version: present"
 else
-  say "wasm-split-cli $split_version: building from crates/wasm-split-cli (~3 min)"
+  say "wasm-split-cli $split_version: building from crates/wasm-split-cli (~1-2 min)"
   # For this machine: .cargo/config.toml builds for wasm32 with std rebuilt, which a build tool must not.
   host=$(rustc +"$toolchain" -vV | sed -n 's/^host: //p')
   timed cargo +"$toolchain" install --quiet --force --locked --path crates/wasm-split-cli --features build-binary \

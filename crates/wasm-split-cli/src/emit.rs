@@ -408,6 +408,9 @@ impl RelocTarget for ModuleEmitState<'_> {
                 // a global keeps its index there — the threaded build's code reads `__tls_base` too, not only the
                 // stack pointer. A split module imports the shared globals it uses, in `imports`' order.
                 if self.is_main() {
+                    if self.input_module.imported_globals_num != 0 {
+                        bail!("a module that imports globals is not supported: the main module does not re-import them");
+                    }
                     return Ok(Some(details.index as u64));
                 }
                 let name = self.emit_state.name_for(&DepNode::Global(details.index));
@@ -1009,6 +1012,25 @@ impl<'a> ModuleEmitState<'a> {
                         [input_func_id - self.input_module.imported_funcs.len()]
                     .body
                     .clone();
+                    // Lanes: only calls are remapped (dep_graph.rs), so a stub that also refers to a global or a
+                    // data segment is right only in the main module, where those keep their indices.
+                    if !self.is_main() {
+                        let mut ops = body.get_operators_reader()?;
+                        while !ops.eof() {
+                            if matches!(
+                                ops.read()?,
+                                wasmparser::Operator::GlobalGet { .. }
+                                    | wasmparser::Operator::GlobalSet { .. }
+                                    | wasmparser::Operator::MemoryInit { .. }
+                                    | wasmparser::Operator::DataDrop { .. }
+                            ) {
+                                bail!(
+                                    "func {input_func_id} has no relocations and refers to a global or a data \
+                                    segment: it can only be emitted in the main module"
+                                );
+                            }
+                        }
+                    }
 
                     FuncReencoder {
                         dep_to_local_index: &self.dep_to_local_index,

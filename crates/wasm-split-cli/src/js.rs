@@ -104,10 +104,21 @@ function getSharedImports() {{
             // bundlers as syntax that can get rewritten if the path from where the file gets fetched is changed
             // (for example due to attaching a has of its contents).
             crate::OutputTarget::Web(_) => format!(
+                // Lanes: an HTTP error is named as such, and a host that does not send application/wasm (which
+                // instantiateStreaming needs) still works, as in Lanes' www/boot.js.
                 r#"() => {{
-    const src = fetch(new URL({file_path}, import.meta.url));
+    const src = fetch(new URL({file_path}, import.meta.url)).then((response) => {{
+        if (!response.ok) throw new Error(`${{response.url}}: HTTP ${{response.status}}`);
+        return response;
+    }});
     src.catch(() => {{}});
-    return async (imports) => {wrap}(WebAssembly.instantiateStreaming(src, imports));
+    return async (imports) => {{
+        const response = await src;
+        const type = response.headers.get("Content-Type")?.split(";")[0].trim();
+        return {wrap}(type === "application/wasm"
+            ? WebAssembly.instantiateStreaming(response, imports)
+            : WebAssembly.instantiate(await response.arrayBuffer(), imports));
+    }};
 }}
 "#
             ),
