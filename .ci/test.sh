@@ -42,6 +42,8 @@ step "clippy, wasm32 page as built (feature split: the CPU, I/O and presets tabs
   cargo clippy --lib --features split -- -D warnings
 step "clippy, native" cargo clippy "${native[@]}" --workspace --all-targets -- -D warnings
 step "native tests (cargo test: the app and the kernels crate)" cargo test "${native[@]}" --workspace
+step "native tests of Lanes' fork of wasm-split-cli (cargo test, crates/wasm-split-cli)" \
+  cargo test "${native[@]}" --locked --manifest-path crates/wasm-split-cli/Cargo.toml --target-dir target/wasm-split-cli
 # wasm-pack runs `cargo test` for wasm32 with the wasm-bindgen test runner, as users run the wasm tests; the Firefox
 # run below is the same `cargo test` with geckodriver, so it reuses this compile.
 step "wasm tests in headless Chromium (wasm-bindgen-test, through wasm-pack as users run them)" \

@@ -6,7 +6,7 @@
 # 2. Builds the page and the compute module again without threads (no atomics, no shared memory) into `st/` and
 #    `st/compute/`: a browser that is not cross-origin isolated cannot instantiate a shared-memory module.
 # 3. Cuts each page's module in two (the `split` feature, crates/wasm-split-cli/LANES.md): the first paint's module
-#    and, loaded once the page has mounted, the CPU experiment, the I/O lab and the presets (src/page/app.rs).
+#    and, loaded once the page has mounted, the I/O lab and the presets (src/page/app.rs).
 # 4. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
 #    by what the browser can do — so the page carries no inline script at all and its Content-Security-Policy
 #    needs no hash.
@@ -54,40 +54,46 @@ bindgen() {
 # relocations the `split` feature links in (build.rs): $1 the raw wasm cargo linked, $2 the out dir, $3 the out name
 # of the page's JS (wasm-split-cli's `__wasm_split.js` imports it by that name: the same URL boot.js imports, so the
 # same module instance), $4 the page's wasm file name in $2, $5 the wasm-opt level, $6 further wasm-opt arguments.
-# Each part goes through wasm-bindgen (the main module) and wasm-opt like a page's module; the parts' URLs carry
-# `?v=` and a hash of what was built, as the compute modules' do, since their names are fixed.
+# Each part goes through wasm-bindgen (the main module) and wasm-opt like a page's module. The parts' file names
+# (the split points' `split_*.wasm`, and any `chunk_*.wasm` two of them share) and `__wasm_split.js` get a hash of
+# their content, so a page loaded before a deployment never instantiates a part of the next one against its own
+# module (it gets a 404, and the page says the part could not be loaded).
 split_page() {
   local work="$2/.split"
   rm -rf "$work"
   mkdir -p "$work/bindgen"
   RUST_LOG=error wasm-split-cli "$1" "$work" --target web --out-name "$3"
   wasm-bindgen --target web --no-typescript --out-dir "$work/bindgen" --out-name "$3" "$work/$3.wasm"
+  rm "$work/$3.wasm"
   mv "$work/bindgen/$3.js" "$2/$3.js"
   mv "$work/bindgen/$3_bg.wasm" "$2/$4"
   if [[ -d "$work/bindgen/snippets" ]]; then
     cp -r "$work/bindgen/snippets" "$2/"
   fi
-  local params part name hash
+  local params part name hashed hash
   read -r -a params <<<"${6:-}"
   if [[ $profile == release ]]; then
     wasm-opt "-O$5" "${params[@]}" "$2/$4" -o "$2/$4"
   fi
-  for part in "$work"/split_*.wasm; do
+  for part in "$work"/*.wasm; do
     name=$(basename "$part")
-    if [[ $profile == release ]]; then
-      wasm-opt "-O$5" "${params[@]}" "$part" -o "$2/$name"
-    else
-      mv "$part" "$2/$name"
+    if [[ $name != split_*.wasm && $name != chunk_*.wasm ]]; then
+      echo "trunk-post-build: wasm-split-cli wrote $name, which no loader names" >&2
+      exit 1
     fi
-    hash=$(sha256sum "$2/$name" | cut -c1-16)
-    sed -i "s|\"./${name}\"|\"./${name}?v=${hash}\"|" "$work/__wasm_split.js"
-    grep -qF "./${name}?v=${hash}" "$work/__wasm_split.js" ||
+    if [[ $profile == release ]]; then
+      wasm-opt "-O$5" "${params[@]}" "$part" -o "$part"
+    fi
+    hashed="${name%.wasm}-$(sha256sum "$part" | cut -c1-16).wasm"
+    mv "$part" "$2/$hashed"
+    sed -i "s|\"./${name}\"|\"./${hashed}\"|" "$work/__wasm_split.js"
+    grep -qF "\"./${hashed}\"" "$work/__wasm_split.js" ||
       { echo "trunk-post-build: __wasm_split.js does not load $name" >&2; exit 1; }
   done
-  mv "$work/__wasm_split.js" "$2/__wasm_split.js"
-  hash=$(sha256sum "$2/__wasm_split.js" | cut -c1-16)
-  sed -i "s|from \"./__wasm_split.js\"|from \"./__wasm_split.js?v=${hash}\"|" "$2/$3.js"
-  grep -qF "./__wasm_split.js?v=${hash}" "$2/$3.js" ||
+  hash=$(sha256sum "$work/__wasm_split.js" | cut -c1-16)
+  mv "$work/__wasm_split.js" "$2/__wasm_split-${hash}.js"
+  sed -i "s|from \"./__wasm_split.js\"|from \"./__wasm_split-${hash}.js\"|" "$2/$3.js"
+  grep -qF "from \"./__wasm_split-${hash}.js\"" "$2/$3.js" ||
     { echo "trunk-post-build: $3.js does not import __wasm_split.js" >&2; exit 1; }
   rm -rf "$work"
 }
@@ -100,7 +106,7 @@ page_params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
 #    failing command substitution inside another command's arguments would not stop the script.)
 wasm=$(built_wasm "${compute_profile[@]}" --target-dir target/compute --no-default-features)
 bindgen "$wasm" "$staging/compute" lanes_compute 3
-# 2. and 3. The single-threaded page and compute module. CARGO_ENCODED_RUSTFLAGS replaces .cargo/config.toml's atomics
+# 2. The single-threaded page (cut in two, step 3) and compute module. CARGO_ENCODED_RUSTFLAGS replaces .cargo/config.toml's atomics
 #    and shared-memory flags (the plain std is enough): the page keeps only Leptos's `erase_components` (see
 #    .cargo/config.toml), the compute module, which has no Leptos, nothing.
 #    The test command sets LANES_DENY_WARNINGS=1: these two builds then fail on any rustc warning. That stands in for
@@ -122,8 +128,8 @@ wasm=$(CARGO_ENCODED_RUSTFLAGS="$deny" built_wasm "${compute_profile[@]}" "${sin
   --no-default-features)
 bindgen "$wasm" "$staging/st/compute" lanes_compute 3
 # 3. The threaded page: Trunk built it with the `split` feature (index.html) and ran wasm-bindgen and wasm-opt on it
-#    whole; the same cargo build (fresh, so nothing is compiled again) is cut, and its parts replace Trunk's JS and
-#    wasm under Trunk's names. Trunk's integrity hash of the JS (its modulepreload link) is updated to match.
+#    whole; the same cargo build (cargo finds it fresh: the release build's log shows no second compile) is cut, and
+#    its parts replace Trunk's JS and wasm under Trunk's names. Trunk's integrity hash of the JS (its modulepreload link) is updated to match.
 wasm=$(built_wasm "${page_profile[@]}" --features split)
 split_page "$wasm" "$staging" "${threaded_js%.js}" "$threaded_wasm" "$page_level" "$page_params"
 integrity="sha384-$(openssl dgst -sha384 -binary "$staging/$threaded_js" | base64 -w0)"

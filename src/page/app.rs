@@ -12,7 +12,7 @@ use crate::page::components::nav::Nav;
 use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
 use crate::page::context::{Environment, Lab, ServiceState, start_pool};
-use crate::settings::{self, Experiment, ParsedSettings};
+use crate::settings::{self, Experiment, ParsedSettings, Tab};
 
 /// The whole page.
 #[component]
@@ -39,7 +39,11 @@ pub fn App() -> impl IntoView {
         });
     });
     let notes = parsed.notes.clone();
+    let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
     let later = LaterTabs(parsed.clone());
+    let later_tabs_state = RwSignal::new(LaterTabsState::Loading);
+    // Each try to load them (a failed load is not remembered: the next call tries again).
+    let later_tabs_try = RwSignal::new(0_u32);
 
     view! {
         <header class="masthead">
@@ -68,14 +72,25 @@ pub fn App() -> impl IntoView {
             </p>
             <Nav/>
             <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
-            // The CPU experiment, the I/O lab and the presets: a module of their own in the built page, loaded
-            // as soon as the page has mounted (see `later_tabs`).
+            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
+            // The I/O lab and the presets: a module of their own in the built page, loaded as soon as the page has
+            // mounted (see `later_tabs`); until then, or if it cannot load, their tabs say so.
+            <LaterTabsNotice state=later_tabs_state tries=later_tabs_try/>
             {move || {
+                later_tabs_try.track();
                 let later = later.clone();
                 Suspend::new(async move {
-                    let view = later_tabs(later).await;
-                    crate::page::context::mark("lanes-tabs-loaded");
-                    view
+                    match later_tabs(later).await {
+                        Ok(view) => {
+                            later_tabs_state.set(LaterTabsState::Loaded);
+                            crate::page::context::mark("lanes-tabs-loaded");
+                            view
+                        }
+                        Err(error) => {
+                            later_tabs_state.set(LaterTabsState::Failed(error.to_string()));
+                            ().into_any()
+                        }
+                    }
                 })
             }}
             {parsed.debug.then(|| view! { <DebugPanel/> })}
@@ -88,15 +103,67 @@ pub fn App() -> impl IntoView {
 #[derive(Clone)]
 pub struct LaterTabs(ParsedSettings);
 
-/// The CPU experiment, the I/O lab and the presets: most of the page's code, and none of it needed for the first
-/// paint (the Lessons tab). With the `split` feature (the built page) this is a split point: the page's module is cut
-/// after linking (`.ci/trunk-post-build.sh`) and these views, with all the code only they use, come in a second module
-/// that the first call loads.
+/// Where the I/O lab's and the presets' module is.
+#[derive(Clone, Debug, PartialEq)]
+enum LaterTabsState {
+    Loading,
+    Loaded,
+    /// Why it could not be loaded.
+    Failed(String),
+}
+
+/// The I/O lab's and the presets' module could not be loaded (a network error, or a deployment that replaced it).
+#[derive(Debug, thiserror::Error)]
+#[error("their module could not be loaded")]
+pub struct LaterTabsUnavailable;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for LaterTabsUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// While the I/O lab and the presets load, or if they cannot, a line where their tab is shown (not on the other
+/// tabs), with a way to try again.
+#[component]
+fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let shown = move || matches!(lab.tab.get(), Tab::Io | Tab::Presets);
+    move || {
+        match state.get() {
+        LaterTabsState::Loaded => None,
+        LaterTabsState::Loading => shown().then(|| {
+            view! { <p class="hint" data-testid="later-tabs" data-state="loading">"Loading this tab…"</p> }.into_any()
+        }),
+        LaterTabsState::Failed(reason) => Some(
+            view! {
+                <p class="error" role="alert" data-testid="later-tabs" data-state="failed">
+                    {format!("The I/O lab and the presets could not be loaded: {reason}. ")}
+                    <button
+                        data-testid="later-tabs-retry"
+                        on:click=move |_| {
+                            state.set(LaterTabsState::Loading);
+                            tries.update(|tries| *tries += 1);
+                        }
+                    >
+                        "Try again"
+                    </button>
+                </p>
+            }
+            .into_any(),
+        ),
+    }
+    }
+}
+
+/// The I/O lab and the presets: a large part of the page's code, none of it needed for the first paint (the CPU
+/// experiment by default, or the Lessons tab). With the `split` feature (the built page) this is a split point: the
+/// page's module is cut after linking (`.ci/trunk-post-build.sh`) and these views, with all the code only they use,
+/// come in a second module that the first call loads.
 fn later_tabs_view(LaterTabs(parsed): LaterTabs) -> AnyView {
-    let cpu_autorun = parsed.settings.autorun && parsed.experiment == Experiment::Cpu;
     let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     view! {
-        <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
         <IoExperiment initial=parsed.io autorun=io_autorun/>
         <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
     }
@@ -104,12 +171,12 @@ fn later_tabs_view(LaterTabs(parsed): LaterTabs) -> AnyView {
 }
 
 #[cfg(feature = "split")]
-#[leptos::lazy]
-fn later_tabs(later: LaterTabs) -> AnyView {
-    later_tabs_view(later)
+#[leptos::wasm_split::wasm_split(lanes_later_tabs, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn later_tabs(later: LaterTabs) -> Result<AnyView, LaterTabsUnavailable> {
+    Ok(later_tabs_view(later))
 }
 
 #[cfg(not(feature = "split"))]
-async fn later_tabs(later: LaterTabs) -> AnyView {
-    later_tabs_view(later)
+async fn later_tabs(later: LaterTabs) -> Result<AnyView, LaterTabsUnavailable> {
+    Ok(later_tabs_view(later))
 }
