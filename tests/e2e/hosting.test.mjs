@@ -8,7 +8,10 @@
 // the single-threaded build and say which capability is missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, useLab } from './support.mjs';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, useLab } from './support.mjs';
 
 /** Whether the page fetched a resource whose path ends with `suffix`. */
 const loaded = (page, suffix) =>
@@ -430,16 +433,17 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
   }
 });
 
-test('the page comes in two parts: the first paint without the CPU, I/O and presets tabs, which load once it has mounted', async () => {
+test('the page comes in two parts: the first paint without the I/O lab and the presets, which load once it has mounted', async () => {
   // The threaded build (a server with the isolation headers) and st/ (no headers, no isolation service worker).
   for (const [headers, query, dir] of [[undefined, '', '/'], [{}, 'coi=0&', '/st/']]) {
     const server = await serveStatic(undefined, headers);
     const browser = await openBrowser();
     try {
       const { page } = browser;
-      await page.goto(`${server.url}/?${query}tab=cpu`);
-      await page.getByTestId('run-button').waitFor({ timeout: 30_000 });
-      assert.equal(await page.getByTestId('tab-cpu').getAttribute('aria-current'), 'page', `${dir}: the URL's tab is shown`);
+      await page.goto(`${server.url}/?${query}tab=io`);
+      await page.getByTestId('io-run').waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByTestId('tab-io').getAttribute('aria-current'), 'page', `${dir}: the URL's tab is shown`);
+      assert.equal(await page.getByTestId('later-tabs').count(), 0, `${dir}: no loading or failure line once they are in`);
       const parts = await page.evaluate(() =>
         performance
           .getEntriesByType('resource')
@@ -458,5 +462,37 @@ test('the page comes in two parts: the first paint without the CPU, I/O and pres
       await browser.close();
       await server.close();
     }
+  }
+});
+
+test('a later part that cannot be loaded: the CPU experiment still runs, the I/O tab says why, and Try again loads it', async () => {
+  // A copy of dist/ without the threaded page's later part (as after a deployment that replaced it).
+  const root = await mkdtemp(join(tmpdir(), 'lanes-dist-'));
+  await cp(DIST, root, { recursive: true });
+  const part = (await readdir(root)).find((name) => /^split_.*\.wasm$/.test(name));
+  assert.ok(part, 'dist/ has a later part');
+  const bytes = await readFile(join(root, part));
+  await rm(join(root, part));
+  const server = await serveStatic(root);
+  const browser = await openBrowser();
+  try {
+    const { page } = browser;
+    await page.goto(`${server.url}/?tab=io`);
+    const notice = page.getByTestId('later-tabs');
+    await page.waitForFunction(() => document.querySelector('[data-testid="later-tabs"]')?.dataset.state === 'failed', null, {
+      timeout: 30_000,
+    });
+    assert.match(await notice.textContent(), /could not be loaded/);
+    assert.equal(await page.getByTestId('io-run').count(), 0);
+    assert.equal(await page.getByTestId('run-button').count(), 1, 'the CPU experiment is in the first module');
+    await writeFile(join(root, part), bytes);
+    await page.getByTestId('later-tabs-retry').click();
+    await page.getByTestId('io-run').waitFor({ timeout: 30_000 });
+    assert.equal(await notice.count(), 0, 'the failure line is gone once the part is in');
+    browser.assertNoPageErrors();
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(root, { recursive: true, force: true });
   }
 });

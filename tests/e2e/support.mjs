@@ -150,6 +150,12 @@ export async function showTab(page, id) {
  */
 export async function calibrated(page) {
   await page.waitForFunction(() => performance.getEntriesByName('lanes-calibrated').length > 0, null, { timeout: 30_000 });
+  await tabsLoaded(page);
+}
+
+/** Waits until the I/O lab and the presets, which the built page loads in a second module once it has mounted, are in. */
+export async function tabsLoaded(page, timeout = 30_000) {
+  await page.waitForFunction(() => performance.getEntriesByName('lanes-tabs-loaded').length > 0, null, { timeout });
 }
 
 /**
@@ -264,6 +270,8 @@ export async function assertOnlyRun(page, running, who) {
  * message saying another run is running. Fails with the controls' state when that does not happen in time.
  */
 export async function waitUntilIdle(page, timeout = 30_000) {
+  // A run button that is not there yet is not a sign of idleness: the later tabs must be in first.
+  await tabsLoaded(page, timeout);
   try {
     await page.waitForFunction(
       (controls) =>
