@@ -6,7 +6,7 @@
 # 2. Builds the page and the compute module again without threads (no atomics, no shared memory) into `st/` and
 #    `st/compute/`: a browser that is not cross-origin isolated cannot instantiate a shared-memory module.
 # 3. Cuts each page's module in two (the `split` feature, crates/wasm-split-cli/LANES.md): the first paint's module
-#    and, loaded once the page has mounted, the I/O lab and the presets (src/page/app.rs).
+#    and, loaded once the page has mounted, the lessons, the I/O lab, the presets and the history (src/page/app.rs).
 # 4. Replaces Trunk's inline loader script with `boot.js` (from www/boot.js), which picks the build at load time
 #    by what the browser can do — so the page carries no inline script at all and its Content-Security-Policy
 #    needs no hash.

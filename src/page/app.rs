@@ -71,10 +71,9 @@ pub fn App() -> impl IntoView {
                 <span class="hint">" — it stops whenever the UI thread is busy"</span>
             </p>
             <Nav/>
-            <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
-            // The I/O lab and the presets: a module of their own in the built page, loaded as soon as the page has
-            // mounted (see `later_tabs`); until then, or if it cannot load, their tabs say so.
+            // The lessons, the I/O lab, the presets and the history: a module of their own in the built page, loaded
+            // as soon as the page has mounted (see `later_tabs`); until then, or if it cannot load, their tabs say so.
             <LaterTabsNotice state=later_tabs_state tries=later_tabs_try/>
             {move || {
                 later_tabs_try.track();
@@ -93,8 +92,6 @@ pub fn App() -> impl IntoView {
                     }
                 })
             }}
-            {parsed.debug.then(|| view! { <DebugPanel/> })}
-            <ReportPanel/>
         </main>
     }
 }
@@ -103,7 +100,7 @@ pub fn App() -> impl IntoView {
 #[derive(Clone)]
 pub struct LaterTabs(ParsedSettings);
 
-/// Where the I/O lab's and the presets' module is.
+/// Where the module of the lessons, the I/O lab, the presets and the history is.
 #[derive(Clone, Debug, PartialEq)]
 enum LaterTabsState {
     Loading,
@@ -112,7 +109,8 @@ enum LaterTabsState {
     Failed(String),
 }
 
-/// The I/O lab's and the presets' module could not be loaded (a network error, or a deployment that replaced it).
+/// The module of the lessons, the I/O lab, the presets and the history could not be loaded (a network error, or a
+/// deployment that replaced it).
 #[derive(Debug, thiserror::Error)]
 #[error("their module could not be loaded")]
 pub struct LaterTabsUnavailable;
@@ -124,12 +122,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for LaterTabsUnavailable {
     }
 }
 
-/// While the I/O lab and the presets load, or if they cannot, a line where their tab is shown (not on the other
-/// tabs), with a way to try again.
+/// While the lessons, the I/O lab and the presets load, a line where their tab is shown (not on the CPU experiment's);
+/// if they cannot be loaded, a line that says so on every tab (the history is missing too), with a way to try again.
 #[component]
 fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let shown = move || matches!(lab.tab.get(), Tab::Io | Tab::Presets);
+    let shown = move || lab.tab.get() != Tab::Cpu;
     move || {
         match state.get() {
         LaterTabsState::Loaded => None,
@@ -139,7 +137,7 @@ fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> imp
         LaterTabsState::Failed(reason) => Some(
             view! {
                 <p class="error" role="alert" data-testid="later-tabs" data-state="failed">
-                    {format!("The I/O lab and the presets could not be loaded: {reason}. ")}
+                    {format!("The lessons, the I/O lab, the presets and the history could not be loaded: {reason}. ")}
                     <button
                         data-testid="later-tabs-retry"
                         on:click=move |_| {
@@ -157,15 +155,19 @@ fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> imp
     }
 }
 
-/// The I/O lab and the presets: a large part of the page's code, none of it needed for the first paint (the CPU
-/// experiment by default, or the Lessons tab). With the `split` feature (the built page) this is a split point: the
-/// page's module is cut after linking (`.ci/trunk-post-build.sh`) and these views, with all the code only they use,
-/// come in a second module that the first call loads.
+/// The lessons, the I/O lab, the presets and the history of runs (with the debug panel, `?debug=1`): most of the
+/// page's code, none of it needed for the first paint (the CPU experiment, the tab `/` shows). With the `split`
+/// feature (the built page) this is a split point: the page's module is cut after linking
+/// (`.ci/trunk-post-build.sh`) and these views, with all the code only they use, come in a second module that the
+/// first call loads. In the page's order: the lessons' section first (tabs are shown one at a time), the history last.
 fn later_tabs_view(LaterTabs(parsed): LaterTabs) -> AnyView {
     let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     view! {
+        <LessonsPanel initial=parsed.lesson autorun=parsed.lesson_autorun/>
         <IoExperiment initial=parsed.io autorun=io_autorun/>
         <PresetPanel initial=parsed.preset autorun=parsed.preset_autorun/>
+        {parsed.debug.then(|| view! { <DebugPanel/> })}
+        <ReportPanel/>
     }
     .into_any()
 }

@@ -83,7 +83,7 @@ async function ioScenario(page, query, modes) {
 // ---- sizes (P9a), before anything runs: each module a browser downloads, gzip -9. The page's module (the UI and
 // main mode) and the compute module (what the compute worker and its pool threads run; no UI), for the threaded
 // build and for the single-threaded one (st/, pages without isolation). The page's module is the part the first
-// paint needs; its later part (the I/O lab and the presets, cut off by .ci/trunk-post-build.sh
+// paint needs; its later part (the lessons, the I/O lab, the presets and the history, cut off by .ci/trunk-post-build.sh
 // and loaded once the page has mounted) is reported beside it.
 async function moduleSize(dir, pick) {
   const file = (await readdir(join(DIST, dir))).find(pick);
@@ -101,7 +101,7 @@ figures.wasm = {
 };
 for (const [key, name, target] of [
   ['page', "page's wasm (UI, main mode), gzip", 350],
-  ['later', "page's later part (I/O lab and presets tabs), gzip (reported)", null],
+  ['later', "page's later part (lessons, I/O lab, presets, history), gzip (reported)", null],
   ['compute', 'compute module (worker and pool threads), gzip', 150],
   ['single_page', "single-threaded page's wasm, gzip", 350],
   ['single_later', "single-threaded page's later part, gzip (reported)", null],
@@ -153,7 +153,7 @@ try {
     record('P9b', 'time to interactive (loopback)', median(loads.map((load) => load.mounted)), 'ms', 150, atMost,
       `median of ${loads.length} loads`);
     record('P9b', 'the other tabs loaded, from navigation start (loopback, reported)', median(loads.map((load) => load.tabsLoaded)),
-      'ms', null, atMost, `median of ${loads.length} loads; the I/O lab and presets tabs' module`);
+      'ms', null, atMost, `median of ${loads.length} loads; the module of the lessons, I/O lab, presets and history`);
     record('P9b', 'pool ready, from navigation start (loopback)', median(loads.map((load) => load.poolReady)), 'ms', 250, atMost,
       `median of ${loads.length} loads`);
   }

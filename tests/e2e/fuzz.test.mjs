@@ -79,7 +79,7 @@ test(`${CASES} random and hostile permalinks: no page error, nothing injected`, 
     const url = `${lab.server.url}/?${search}`;
     try {
       await page.goto(url);
-      // The page, and the I/O lab and the presets (a second module), which read most of the parameters.
+      // The page, and the lessons, the I/O lab and the presets (a second module), which read most of the parameters.
       await page.waitForFunction(() => performance.getEntriesByName('lanes-tabs-loaded').length > 0, null, { timeout: 20_000 });
       const found = await page.evaluate(() => ({
         pwned: window.__pwned,

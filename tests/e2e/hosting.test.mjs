@@ -433,7 +433,7 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
   }
 });
 
-test('the page comes in two parts: the first paint without the I/O lab and the presets, which load once it has mounted', async () => {
+test('the page comes in two parts: the first paint (the CPU experiment) without the lessons, the I/O lab, the presets and the history, which load once it has mounted', async () => {
   // The threaded build (a server with the isolation headers) and st/ (no headers, no isolation service worker).
   for (const [headers, query, dir] of [[undefined, '', '/'], [{}, 'coi=0&', '/st/']]) {
     const server = await serveStatic(undefined, headers);

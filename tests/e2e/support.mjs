@@ -153,7 +153,10 @@ export async function calibrated(page) {
   await tabsLoaded(page);
 }
 
-/** Waits until the I/O lab and the presets, which the built page loads in a second module once it has mounted, are in. */
+/**
+ * Waits until the lessons, the I/O lab, the presets and the history, which the built page loads in a second module
+ * once it has mounted, are in.
+ */
 export async function tabsLoaded(page, timeout = 30_000) {
   await page.waitForFunction(() => performance.getEntriesByName('lanes-tabs-loaded').length > 0, null, { timeout });
 }
