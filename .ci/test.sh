@@ -38,7 +38,7 @@ step "format" cargo fmt --all -- --check
 step "clippy, wasm32" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, wasm32 compute module (no UI: what the compute worker and its pool threads run)" \
   cargo clippy --lib --no-default-features -- -D warnings
-step "clippy, wasm32 page as built (feature split: the CPU, I/O and presets tabs behind their split point)" \
+step "clippy, wasm32 page as built (feature split: the lessons, I/O lab, presets and history behind their split point)" \
   cargo clippy --lib --features split -- -D warnings
 step "clippy, native" cargo clippy "${native[@]}" --workspace --all-targets -- -D warnings
 step "native tests (cargo test: the app and the kernels crate)" cargo test "${native[@]}" --workspace

@@ -71,13 +71,20 @@ pub fn App() -> impl IntoView {
                 <span class="hint">" — it stops whenever the UI thread is busy"</span>
             </p>
             <Nav/>
-            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
-            // The lessons, the I/O lab, the presets and the history: a module of their own in the built page, loaded
-            // as soon as the page has mounted (see `later_tabs`); until then, or if it cannot load, their tabs say so.
+            // The lessons, the I/O lab, the presets and the history: a module of their own in the built page, whose
+            // download starts as the page mounts (see `later_tabs`); until it is in, or if it cannot be loaded, the
+            // line above the sections says so.
             <LaterTabsNotice state=later_tabs_state tries=later_tabs_try/>
+            <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
             {move || {
-                later_tabs_try.track();
-                let later = later.clone();
+                // A second try (Try again) builds the views without the URL's autoruns: the page was loaded a while ago.
+                let retry = later_tabs_try.get() > 0;
+                let mut later = later.clone();
+                if retry {
+                    later.0.lesson_autorun = false;
+                    later.0.preset_autorun = false;
+                    later.0.io.autorun = false;
+                }
                 Suspend::new(async move {
                     match later_tabs(later).await {
                         Ok(view) => {
@@ -85,8 +92,8 @@ pub fn App() -> impl IntoView {
                             crate::page::context::mark("lanes-tabs-loaded");
                             view
                         }
-                        Err(error) => {
-                            later_tabs_state.set(LaterTabsState::Failed(error.to_string()));
+                        Err(LaterTabsUnavailable) => {
+                            later_tabs_state.set(LaterTabsState::Failed);
                             ().into_any()
                         }
                     }
@@ -105,8 +112,8 @@ pub struct LaterTabs(ParsedSettings);
 enum LaterTabsState {
     Loading,
     Loaded,
-    /// Why it could not be loaded.
-    Failed(String),
+    /// It could not be loaded (the loader names the reason in the console only).
+    Failed,
 }
 
 /// The module of the lessons, the I/O lab, the presets and the history could not be loaded (a network error, or a
@@ -122,8 +129,9 @@ impl From<leptos::wasm_split::SplitLoaderError> for LaterTabsUnavailable {
     }
 }
 
-/// While the lessons, the I/O lab and the presets load, a line where their tab is shown (not on the CPU experiment's);
-/// if they cannot be loaded, a line that says so on every tab (the history is missing too), with a way to try again.
+/// While the lessons, the I/O lab and the presets load, a line above the sections when one of their tabs is shown (not
+/// on the CPU experiment's); if they cannot be loaded, a line that says so on every tab (the history is missing too),
+/// with a way to try again.
 #[component]
 fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -134,10 +142,11 @@ fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> imp
         LaterTabsState::Loading => shown().then(|| {
             view! { <p class="hint" data-testid="later-tabs" data-state="loading">"Loading this tab…"</p> }.into_any()
         }),
-        LaterTabsState::Failed(reason) => Some(
+        LaterTabsState::Failed => Some(
             view! {
-                <p class="error" role="alert" data-testid="later-tabs" data-state="failed">
-                    {format!("The lessons, the I/O lab, the presets and the history could not be loaded: {reason}. ")}
+                <p class="notes" role="alert" data-testid="later-tabs" data-state="failed">
+                    "The lessons, the I/O lab, the presets and the history could not be loaded (their module did not "
+                    "arrive; if a newer version of Lanes was deployed since this page was opened, reload the page). "
                     <button
                         data-testid="later-tabs-retry"
                         on:click=move |_| {
@@ -159,7 +168,7 @@ fn LaterTabsNotice(state: RwSignal<LaterTabsState>, tries: RwSignal<u32>) -> imp
 /// page's code, none of it needed for the first paint (the CPU experiment, the tab `/` shows). With the `split`
 /// feature (the built page) this is a split point: the page's module is cut after linking
 /// (`.ci/trunk-post-build.sh`) and these views, with all the code only they use, come in a second module that the
-/// first call loads. In the page's order: the lessons' section first (tabs are shown one at a time), the history last.
+/// first call loads. They follow the CPU experiment's section (one section is shown at a time); the history is last.
 fn later_tabs_view(LaterTabs(parsed): LaterTabs) -> AnyView {
     let io_autorun = parsed.io.autorun && parsed.experiment == Experiment::Io;
     view! {

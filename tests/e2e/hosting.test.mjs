@@ -433,7 +433,7 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
   }
 });
 
-test('the page comes in two parts: the first paint (the CPU experiment) without the lessons, the I/O lab, the presets and the history, which load once it has mounted', async () => {
+test('the page comes in two parts: the first paint (the CPU experiment) without the lessons, the I/O lab, the presets and the history, which load as it mounts', async () => {
   // The threaded build (a server with the isolation headers) and st/ (no headers, no isolation service worker).
   for (const [headers, query, dir] of [[undefined, '', '/'], [{}, 'coi=0&', '/st/']]) {
     const server = await serveStatic(undefined, headers);
@@ -455,7 +455,7 @@ test('the page comes in two parts: the first paint (the CPU experiment) without 
       const [mounted, tabs] = await page.evaluate(() =>
         ['lanes-mounted', 'lanes-tabs-loaded'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? null),
       );
-      assert.ok(mounted !== null && tabs !== null && tabs >= mounted, `${dir}: mounted at ${mounted} ms, the other tabs at ${tabs} ms`);
+      assert.ok(mounted !== null && tabs !== null, `${dir}: mounted at ${mounted} ms, the other tabs built at ${tabs} ms`);
       assert.equal(await loaded(page, '/st/lanes_bg.wasm'), dir === '/st/', `${dir}: the build that ran`);
       browser.assertNoPageErrors();
     } finally {
@@ -465,7 +465,7 @@ test('the page comes in two parts: the first paint (the CPU experiment) without 
   }
 });
 
-test('a later part that cannot be loaded: the CPU experiment still runs, the I/O tab says why, and Try again loads it', async () => {
+test('a later part that cannot be loaded: the CPU experiment is there, the page says so, and Try again loads it', async () => {
   // A copy of dist/ without the threaded page's later part (as after a deployment that replaced it).
   const root = await mkdtemp(join(tmpdir(), 'lanes-dist-'));
   await cp(DIST, root, { recursive: true });

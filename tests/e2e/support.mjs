@@ -155,7 +155,7 @@ export async function calibrated(page) {
 
 /**
  * Waits until the lessons, the I/O lab, the presets and the history, which the built page loads in a second module
- * once it has mounted, are in.
+ * fetched as it mounts, are in.
  */
 export async function tabsLoaded(page, timeout = 30_000) {
   await page.waitForFunction(() => performance.getEntriesByName('lanes-tabs-loaded').length > 0, null, { timeout });

@@ -135,12 +135,10 @@ fn build_input_wasm() -> Vec<u8> {
     stub.instruction(&Instruction::End);
     code.function(&stub);
 
-    // dangerous_stub: `global.get 0; drop; call $helper`. The classifier
-    // must see `global.get` and refuse to treat this as a re-encodable
-    // stub (FuncReencoder only remaps function indices, not globals).
-    // It should fall through to the raw-copy emit path, preserving the
-    // body bytes verbatim - including the stale input `call $helper`
-    // immediate.
+    // dangerous_stub: `global.get 0; drop; call $helper`. Upstream's
+    // classifier refused it (FuncReencoder only remaps function indices);
+    // Lanes' fork re-encodes it, since in the main module the global keeps
+    // its index (LANES.md), and refuses it only in a split module.
     let mut dangerous = Function::new([]);
     dangerous.instruction(&Instruction::GlobalGet(0));
     dangerous.instruction(&Instruction::Drop);
