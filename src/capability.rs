@@ -145,6 +145,9 @@ pub struct CapabilityReport {
     /// Whether `boot.js` made the report; `false` when it was inferred from the page's globals (a page that
     /// `boot.js` did not load, such as wasm-bindgen-test's).
     pub checked: bool,
+    /// Whether the worker check (check 4) was not run on this load because it passed on an earlier load of this
+    /// build in this browser (`workerCheck: "remembered"`; www/worker-check.js, `rememberedPass`).
+    pub remembered: bool,
 }
 
 /// A missing capability in words: what is wrong, and what would fix it.
@@ -183,6 +186,7 @@ impl CapabilityReport {
                 .map(str::to_owned),
             memory_max_bytes,
             checked: true,
+            remembered: false,
         })
     }
 
@@ -205,6 +209,7 @@ impl CapabilityReport {
             detail: None,
             memory_max_bytes: MEMORY_MAX_BYTES,
             checked: false,
+            remembered: false,
         }
     }
 
@@ -300,6 +305,12 @@ impl CapabilityReport {
             (Build::Threaded, _) if !self.checked => format!(
                 "threaded build: the page is cross-origin isolated and SharedArrayBuffer is exposed; boot.js did \
                  not load this page, so the shared memory of up to {} MiB and nested workers were not checked",
+                self.memory_max_bytes / MIB
+            ),
+            (Build::Threaded, _) if self.remembered => format!(
+                "threaded build: the page is cross-origin isolated, SharedArrayBuffer is exposed and a shared wasm \
+                 memory of up to {} MiB was granted; a module worker started nested workers on an earlier load of \
+                 this build in this browser (remembered, not checked again; a pool that fails to start forgets it)",
                 self.memory_max_bytes / MIB
             ),
             (Build::Threaded, _) => format!(
@@ -401,6 +412,32 @@ mod tests {
         assert!(problems[4].contains("could not start another worker"));
         assert!(problems[5].contains("did not answer within its time limit"));
         assert!(!problems[5].contains("use a browser"), "{}", problems[5]);
+    }
+
+    #[test]
+    fn a_remembered_worker_check_is_said_as_such() {
+        let checked =
+            CapabilityReport::from_fields(Some("threaded"), None, None, Some(MEMORY_MAX_BYTES as f64))
+                .unwrap();
+        let remembered = CapabilityReport {
+            remembered: true,
+            ..checked.clone()
+        };
+        assert!(
+            checked
+                .summary()
+                .contains("a module worker can start nested workers")
+        );
+        assert!(!checked.summary().contains("earlier load"));
+        let said = remembered.summary();
+        assert!(said.starts_with("threaded build"), "{said}");
+        assert!(
+            said.contains(
+                "started nested workers on an earlier load of this build in this browser (remembered"
+            ),
+            "{said}"
+        );
+        assert_eq!(remembered.pool_unavailable(), None);
     }
 
     #[test]

@@ -340,6 +340,27 @@ async fn a_silent_worker_fails_the_start_once_the_time_limit_is_up() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_worker_script_that_does_not_load_fails_the_start_with_a_reason() {
+    // A 404: the browser's error event is a plain `Event` (no message), which the bridge names itself.
+    let result = ComputeBridge::start_with(
+        0,
+        StartOptions {
+            script: WorkerScript::Url("lanes-no-such-worker.js".to_owned()),
+            ready_timeout_ms: 10_000.0,
+            allow_fallback: false,
+        },
+    )
+    .await;
+    let Err(error) = result else {
+        panic!("a worker without a script started");
+    };
+    assert_eq!(
+        error,
+        WorkerError::Crashed("the worker's script did not load or run".to_owned())
+    );
+}
+
 /// Answers the handshake, then each ping by its job id: 1 with a `Done` that lacks its fields, 2 not at all,
 /// 3 with a message naming no job, 4 and 6 with a rejection (6 naming no job), anything else with a `Pong`.
 const NONSENSE_WORKER: &str = r#"

@@ -13,11 +13,12 @@
 //      does not answer within 5 s is worker-timeout instead. This one takes tens of milliseconds, so www/coi.js
 //      starts it before this script runs, and the threaded build's JS and wasm are downloaded and compiled while it
 //      runs (fetchBuild): the two waits overlap instead of adding up. Where the check then fails, that download
-//      was for nothing, and the single-threaded build is downloaded after it.
+//      was for nothing, and the single-threaded build is downloaded after it. A pass is remembered for this build
+//      in this browser, and later loads skip the check (worker-check.js, `rememberedPass`).
 // The first one missing loads the single-threaded build from st/ instead; so does a threaded build that fails to
-// start. What was found is left in `window.lanesCapability = { build, missing, detail, memoryMaxBytes }` for the
-// environment panel (src/page/context.rs reads it) before either build is instantiated.
-import { checkWorkers, message } from './worker-check.js';
+// start. What was found is left in `window.lanesCapability = { build, missing, detail, memoryMaxBytes, workerCheck }`
+// for the environment panel (src/page/context.rs reads it) before either build is instantiated.
+import { checkWorkers, forgetPass, message, rememberPass, rememberedPass } from './worker-check.js';
 
 const BUILD = /*@BUILD@*/ null;
 const PAGE_BYTES = 65536;
@@ -114,31 +115,77 @@ function prepareCompute({ js, wasm }) {
 }
 
 /**
- * Instantiates a build (its JS and compiled module from `fetchBuild`) and starts it: the app mounts. Then starts
- * compiling the build's compute module (see prepareCompute), which is named before the app mounts.
+ * Starts the page's compute worker (www/compute-worker.js on the compute module's JS) for src/page/bridge.rs, whose
+ * first pool takes it (`lanesCompute.worker`, with `workerStartedMs`): started as the page's module is
+ * instantiated, the worker's own start and its import of that JS overlap the mount instead of following it (issue
+ * 15, P9b). Until the bridge takes it, an error event (its script did not load) is kept in `workerError`, and the
+ * bridge then starts one of its own. Where workers cannot be made here, there is none to take.
+ */
+function startComputeWorker() {
+  const compute = window.lanesCompute;
+  const script = new URL('./compute-worker.js', import.meta.url);
+  script.search = `?module=${encodeURIComponent(compute.js)}`;
+  try {
+    const worker = new Worker(script, { type: 'module', name: 'lanes-compute' });
+    worker.onerror = (event) => {
+      event.preventDefault();
+      compute.workerError = event.message || 'the compute worker script did not load';
+    };
+    compute.workerStartedMs = performance.timeOrigin + performance.now();
+    compute.worker = worker;
+  } catch {
+    // The bridge starts its own and reports why it could not.
+  }
+}
+
+/**
+ * Instantiates a build (its JS and compiled module from `fetchBuild`) and starts it: the app mounts. Just before,
+ * starts its compute worker (see startComputeWorker); then starts compiling the build's compute module (see
+ * prepareCompute), which is named before the app mounts.
  */
 async function load(started, compute, memory) {
   const compileCompute = prepareCompute(compute);
   const bindings = await started.bindings;
   const module_or_path = await started.module;
-  await bindings.default(memory ? { module_or_path, memory } : { module_or_path });
+  startComputeWorker();
+  try {
+    await bindings.default(memory ? { module_or_path, memory } : { module_or_path });
+  } catch (error) {
+    // Not this build's worker to take any more (the caller may load the single-threaded build, with its own).
+    window.lanesCompute.worker?.terminate();
+    delete window.lanesCompute.worker;
+    throw error;
+  }
   window.wasmBindings = bindings;
   compileCompute();
 }
 
-// Checks 1–3; while check 4 runs, the threaded build is already on its way (see fetchBuild).
+// Checks 1–3; while check 4 runs, the threaded build is already on its way (see fetchBuild). Check 4 is not run
+// where it passed on an earlier load of this build in this browser (www/worker-check.js says why and when it is
+// forgotten); `workerCheck` in the report says which: `ran`, `remembered`, or null where checks 1–3 ended it.
 let found = checkMemory();
 let threaded = null;
+let checked = null;
 if (found.missing === null) {
   threaded = fetchBuild(BUILD.threaded);
-  found = (await workerCheck()) ?? found;
+  if (rememberedPass(BUILD.threaded.wasm)) {
+    checked = 'remembered';
+  } else {
+    found = (await workerCheck()) ?? found;
+    checked = 'ran';
+    if (found.missing === null) rememberPass(BUILD.threaded.wasm);
+    else forgetPass();
+  }
 }
+// The page forgets a remembered pass when its pool fails to start (src/page/context.rs, `start_pool`).
+window.lanesForgetWorkerCheck = forgetPass;
 const report = (build, missing, detail) => {
   window.lanesCapability = {
     build,
     missing,
     detail: detail ?? null,
     memoryMaxBytes: BUILD ? BUILD.memory.maximum * PAGE_BYTES : null,
+    workerCheck: checked,
   };
 };
 if (found.missing === null) {

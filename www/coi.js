@@ -60,6 +60,13 @@
 // SharedArrayBuffer exposed): elsewhere the threaded build is out anyway.
 (() => {
   if (window.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') return;
+  // A pass boot.js remembered in this browser (www/worker-check.js, `rememberedPass`): nothing to start here; boot.js
+  // runs the check itself where that pass was for another build.
+  try {
+    if (JSON.parse(localStorage.getItem('lanes-worker-check') ?? 'null')?.agent === navigator.userAgent) return;
+  } catch {
+    // No storage, or a malformed entry: run the check.
+  }
   const check = new URL('worker-check.js', document.currentScript?.src ?? location.href);
   window.lanesWorkerCheck = import(check.href).then(({ checkWorkers }) => checkWorkers());
   // boot.js awaits it, and runs the check itself if this import failed: not an unhandled rejection meanwhile.

@@ -7,6 +7,42 @@
 // `window.lanesWorkerCheck`; boot.js awaits it, and runs the check itself where coi.js did not start it (an older
 // cached coi.js, say).
 
+// A pass is remembered (localStorage, `lanes-worker-check`: the build it was for and the browser's user agent), and
+// boot.js does not run the check again for that build in that browser: the two workers it starts cost the page's
+// first paint about 25 ms on 2 cores (issue 15, P9b; ARCHITECTURE.md, "The worker check is remembered"). A new build
+// or a new browser version checks again; so does the next load after the page's pool failed to start (the page
+// calls `lanesForgetWorkerCheck`), and a failed check forgets. www/coi.js reads the same entry.
+const REMEMBERED = 'lanes-worker-check';
+
+/** Whether the check passed on an earlier load of `build` in this browser. */
+export function rememberedPass(build) {
+  try {
+    const entry = JSON.parse(localStorage.getItem(REMEMBERED) ?? 'null');
+    return entry?.build === build && entry?.agent === navigator.userAgent;
+  } catch {
+    // No storage here (blocked, or a malformed entry): nothing is remembered.
+    return false;
+  }
+}
+
+/** Remembers a pass for `build` in this browser (nothing where storage is blocked). */
+export function rememberPass(build) {
+  try {
+    localStorage.setItem(REMEMBERED, JSON.stringify({ build, agent: navigator.userAgent }));
+  } catch {
+    // Not remembered: the next load runs the check.
+  }
+}
+
+/** Forgets any remembered pass: the next load runs the check. */
+export function forgetPass() {
+  try {
+    localStorage.removeItem(REMEMBERED);
+  } catch {
+    // Nothing could have been remembered.
+  }
+}
+
 /** An exception as the browser names it: `RangeError: …`. */
 export const message = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 

@@ -11,7 +11,7 @@ use crate::page::components::lessons::LessonsPanel;
 use crate::page::components::nav::Nav;
 use crate::page::components::presets::PresetPanel;
 use crate::page::components::report_panel::ReportPanel;
-use crate::page::context::{Environment, Lab, ServiceState, start_pool};
+use crate::page::context::{Environment, Lab, PoolState, ServiceState, start_pool};
 use crate::settings::{self, Experiment, ParsedSettings, Tab};
 
 /// The whole page.
@@ -44,6 +44,22 @@ pub fn App() -> impl IntoView {
     let later_tabs_state = RwSignal::new(LaterTabsState::Loading);
     // Each try to load them (a failed load is not remembered: the next call tries again).
     let later_tabs_try = RwSignal::new(0_u32);
+    // When to load them: at once where the URL shows one of their tabs or runs something there; otherwise once the
+    // pool has settled (ready or not), so that on `/` their download, compile and instantiation do not compete with
+    // the pool's start for the cores (issue 15, P9b), or as soon as the user shows one of their tabs. Once wanted,
+    // always wanted (a pool that restarts does not unload them).
+    let later_wanted = RwSignal::new(
+        parsed.tab != Tab::Cpu
+            || parsed.lesson_autorun
+            || parsed.preset_autorun
+            || (parsed.io.autorun && parsed.experiment == Experiment::Io),
+    );
+    Effect::new(move |_| {
+        let due = lab.tab.get() != Tab::Cpu || lab.pool.with(|pool| *pool != PoolState::Starting);
+        if due && !later_wanted.get_untracked() {
+            later_wanted.set(true);
+        }
+    });
 
     view! {
         <header class="masthead">
@@ -71,12 +87,15 @@ pub fn App() -> impl IntoView {
                 <span class="hint">" — it stops whenever the UI thread is busy"</span>
             </p>
             <Nav/>
-            // The lessons, the I/O lab, the presets and the history: a module of their own in the built page, whose
-            // download starts as the page mounts (see `later_tabs`); until it is in, or if it cannot be loaded, the
-            // line above the sections says so.
+            // The lessons, the I/O lab, the presets and the history: a module of their own in the built page (see
+            // `later_tabs`), loaded when `later_wanted` says; until it is in, or if it cannot be loaded, the line
+            // above the sections says so.
             <LaterTabsNotice state=later_tabs_state tries=later_tabs_try/>
             <CpuExperiment initial=parsed.settings autorun=cpu_autorun size_from_url=parsed.size_from_url/>
             {move || {
+                if !later_wanted.get() {
+                    return None;
+                }
                 // A second try (Try again) builds the views without the URL's autoruns: the page was loaded a while ago.
                 let retry = later_tabs_try.get() > 0;
                 let mut later = later.clone();
@@ -85,7 +104,7 @@ pub fn App() -> impl IntoView {
                     later.0.preset_autorun = false;
                     later.0.io.autorun = false;
                 }
-                Suspend::new(async move {
+                Some(Suspend::new(async move {
                     match later_tabs(later).await {
                         Ok(view) => {
                             later_tabs_state.set(LaterTabsState::Loaded);
@@ -97,7 +116,7 @@ pub fn App() -> impl IntoView {
                             ().into_any()
                         }
                     }
-                })
+                }))
             }}
         </main>
     }

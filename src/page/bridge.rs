@@ -8,7 +8,7 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::kernels::{KernelOutput, KernelSpec, Strategy};
 use crate::protocol::{
@@ -250,6 +250,38 @@ fn spawn_worker(script: &str) -> Result<Worker, WorkerError> {
     Worker::new_with_options(script, &worker_options).map_err(|error| WorkerError::Spawn(describe(&error)))
 }
 
+/// The compute worker boot.js started for the page's first pool (`lanesCompute.worker`: www/compute-worker.js on
+/// `lanesCompute.js`, started as the page's module is instantiated, so that its start overlaps the mount instead of
+/// following it; issue 15, P9b), with when it was started. Taken once: a later start spawns its own. `None` where
+/// boot.js started none (the tests' pages), or where its script failed before it was taken (boot.js keeps the error
+/// in `lanesCompute.workerError`): that worker is let go, and the caller starts one of its own.
+fn take_started_worker() -> Option<(Worker, f64)> {
+    let compute = crate::js::global_object("lanesCompute")?;
+    let worker = crate::js::field(&compute, "worker")?.dyn_into::<Worker>().ok()?;
+    // Taken: whatever happens next, no other start finds it.
+    let _ = js_sys::Reflect::delete_property(compute.unchecked_ref::<js_sys::Object>(), &"worker".into());
+    worker.set_onerror(None);
+    let failed = crate::js::field(&compute, "workerError").is_some_and(|error| !error.is_undefined());
+    let started_ms = crate::js::field(&compute, "workerStartedMs").and_then(|ms| ms.as_f64());
+    match started_ms {
+        Some(started_ms) if !failed => Some((worker, started_ms)),
+        _ => {
+            worker.terminate();
+            None
+        }
+    }
+}
+
+/// What a worker's `error` event says: an `ErrorEvent`'s message (an exception in the worker), or, for a plain
+/// `Event` (Chromium's when the worker's script did not load, say one blocked by the page's
+/// Cross-Origin-Embedder-Policy) or an empty message, that the script did not load or run.
+fn error_message(event: &web_sys::Event) -> String {
+    crate::js::field(event, "message")
+        .and_then(|message| message.as_string())
+        .filter(|message| !message.trim().is_empty())
+        .unwrap_or_else(|| "the worker's script did not load or run".to_owned())
+}
+
 /// `path?module=<module_url>`, encoded.
 fn script_url_for(path: &str, module_url: &str) -> String {
     format!(
@@ -328,7 +360,7 @@ pub struct ComputeBridge {
     health: Rc<Health>,
     watchdog: i32,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
     _on_tick: Closure<dyn FnMut()>,
 }
 
@@ -364,8 +396,12 @@ impl ComputeBridge {
         let first_js = compute_field("js")
             .and_then(|url| url.as_string())
             .unwrap_or_else(own_js_url);
-        let requested_ms = now_ms();
-        let worker = spawn_worker(&script_for(&first_js))?;
+        // The page's first pool takes the worker boot.js started on that JS, if it did (see `take_started_worker`).
+        let page_worker = options.allow_fallback && options.script == StartOptions::default().script;
+        let (worker, requested_ms) = match page_worker.then(take_started_worker).flatten() {
+            Some(started) => started,
+            None => (spawn_worker(&script_for(&first_js))?, now_ms()),
+        };
 
         let pending: Pending = Rc::default();
         let (ready_sender, ready_receiver) = oneshot::channel();
@@ -389,10 +425,10 @@ impl ComputeBridge {
         };
         let on_error = {
             let (pending, ready, health) = (Rc::clone(&pending), Rc::clone(&ready), Rc::clone(&health));
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
                 // Handled here: without this the page would also log it as its own uncaught error.
                 event.prevent_default();
-                health.fail(&WorkerError::Crashed(event.message()), &pending, &ready);
+                health.fail(&WorkerError::Crashed(error_message(&event)), &pending, &ready);
             })
         };
         // The watchdog: the handshake must come within the start-up limit, and while a reply is owed the worker

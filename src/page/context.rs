@@ -71,6 +71,10 @@ fn read_capability() -> Option<CapabilityReport> {
         text("detail").as_deref(),
         field("memoryMaxBytes").and_then(|value| value.as_f64()),
     )
+    .map(|found| CapabilityReport {
+        remembered: text("workerCheck").as_deref() == Some("remembered"),
+        ..found
+    })
 }
 
 /// The compute worker's pool, as the environment panel shows it.
@@ -562,6 +566,9 @@ pub fn start_pool(lab: Lab) {
         };
         match ComputeBridge::start_with(threads, options).await {
             Ok((bridge, info)) => {
+                if pooled && info.threads == 0 {
+                    forget_worker_check();
+                }
                 let fallback = bridge.fallback().map(str::to_owned);
                 bridge.on_fault(move |error| {
                     // Runs inside the broken bridge's own callback: rebuild from a fresh task, after it returns.
@@ -582,9 +589,24 @@ pub fn start_pool(lab: Lab) {
                 });
                 mark("lanes-pool-ready");
             }
-            Err(error) => lab.pool.set(PoolState::Unavailable(error.to_string())),
+            Err(error) => {
+                if pooled {
+                    forget_worker_check();
+                }
+                lab.pool.set(PoolState::Unavailable(error.to_string()));
+            }
         }
     });
+}
+
+/// After the page's pool failed to start: a worker check that boot.js remembered is forgotten
+/// (`lanesForgetWorkerCheck`, www/worker-check.js), so that the next load runs it again.
+fn forget_worker_check() {
+    let forget = crate::js::field(&js_sys::global(), "lanesForgetWorkerCheck")
+        .and_then(|forget| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(forget).ok());
+    if let Some(forget) = forget {
+        let _ = forget.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
 }
 
 /// Why there is no pool when the compute worker fell back to the single-threaded build although the page runs

@@ -188,6 +188,8 @@ const poolReadyWith = (page, threads) =>
 
 test('threads=1: the pool has one thread and the pool row used one; the threaded build passed every boot check', async () => {
   const { page } = lab.browser;
+  // This browser may have loaded the isolated server before, and remembered the worker check: run it again here.
+  await forgetWorkerCheck(page, isolated.server.url);
   await page.goto(`${isolated.server.url}/?threads=1&kernel=primes&n=2000000&modes=pool&autorun=1`);
   const rows = await resultRows(page, 1);
   assert.deepEqual(rows.map((row) => [row.mode, row.result, row.threadsUsed]), [['pool', '148933', '1']]);
@@ -205,6 +207,7 @@ test('threads=1: the pool has one thread and the pool row used one; the threaded
     missing: null,
     detail: null,
     memoryMaxBytes: 512 * 1024 * 1024,
+    workerCheck: 'ran',
   });
   assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
   // The permalink keeps the pool size where it differs from the reported cores.
@@ -338,7 +341,7 @@ const WORKER_CHECK = /\/capability-worker\.js$/;
 /** The shared memory's maximum boot.js reports (capability::MEMORY_MAX_BYTES). */
 const MEMORY_MAX_BYTES = 512 * 1024 * 1024;
 
-/** Serves capability-worker.js with `edit(text)` as its text, the headers kept (the page's COEP covers its workers). */
+/** Serves a worker script (capability-worker.js, compute-worker.js) with `edit(text)` as its text, the headers kept (the page's COEP covers its workers). */
 const serveInstead = (edit) => async (route) => {
   const response = await route.fetch();
   await route.fulfill({ response, body: edit(await response.text()) });
@@ -387,6 +390,7 @@ test('a coi.js that did not start the worker check (an older cached copy): boot.
       missing: null,
       detail: null,
       memoryMaxBytes: MEMORY_MAX_BYTES,
+      workerCheck: 'ran',
     });
     assert.equal(await loaded(page, '/st/lanes_bg.wasm'), false, 'the threaded build was loaded');
     other.assertNoPageErrors();
@@ -395,9 +399,74 @@ test('a coi.js that did not start the worker check (an older cached copy): boot.
   }
 });
 
+/** Forgets the worker check this browser remembered for `origin` (www/worker-check.js): its next load runs the check. */
+async function forgetWorkerCheck(page, origin) {
+  await page.goto(`${origin}/coi.js`);
+  await page.evaluate(() => localStorage.removeItem('lanes-worker-check'));
+}
+
+test('a worker check that passed is remembered: the next load of the build runs none and says so; a failed pool start, a new build and a new browser version run it again', async () => {
+  // No service worker: the worker scripts' requests are the page's own, which the test sees and answers.
+  const other = await openBrowser({ serviceWorkers: 'block' });
+  try {
+    const { page } = other;
+    const checks = [];
+    page.on('request', (request) => {
+      if (WORKER_CHECK.test(request.url())) checks.push(request.url());
+    });
+    const load = async (expectedPool) => {
+      await page.goto(`${isolated.server.url}/`);
+      assert.equal((await poolState(page)).state, expectedPool);
+      return page.evaluate(() => window.lanesCapability);
+    };
+    const remembered = () => page.evaluate(() => JSON.parse(localStorage.getItem('lanes-worker-check') ?? 'null'));
+
+    // First load: the check runs and its pass is remembered for this build and this browser.
+    assert.equal((await load('ready')).workerCheck, 'ran');
+    assert.equal(checks.length, 1, 'the check ran');
+    const entry = await remembered();
+    assert.equal(entry?.agent, await page.evaluate(() => navigator.userAgent));
+    assert.match(entry?.build ?? '', /_bg\.wasm$/, 'the threaded build it was for');
+
+    // Second load: no check (not even its script), the threaded build, and the panel says the pass was remembered.
+    const second = await load('ready');
+    assert.deepEqual([second.build, second.missing, second.workerCheck], ['threaded', null, 'remembered']);
+    assert.equal(checks.length, 1, 'no check ran');
+    assert.equal(await page.evaluate(() => window.lanesWorkerCheck), undefined, 'coi.js did not start the check');
+    const { build, text } = await capability(page);
+    assert.equal(build, 'threaded');
+    assert.match(text, /on an earlier load of this build in this browser \(remembered, not checked again/);
+
+    // A pool that fails to start (its compute worker says so) forgets the pass; the next load checks again.
+    // The script's own response (its headers kept: the page's COEP covers its workers) with another body.
+    const failing = serveInstead(() => "self.onmessage = () => self.postMessage({ kind: 'InitFailed', reason: 'lanes test: no pool here' });\n");
+    await page.route(/\/compute-worker\.js(\?|$)/, failing);
+    const failed = await load('unavailable');
+    assert.equal(failed.workerCheck, 'remembered');
+    assert.match(await page.getByTestId('pool-state').textContent(), /lanes test: no pool here/);
+    assert.equal(await remembered(), null, 'the failed pool start forgot the pass');
+    await page.unroute(/\/compute-worker\.js(\?|$)/, failing);
+    assert.equal((await load('ready')).workerCheck, 'ran');
+    assert.equal(checks.length, 2, 'the check ran again');
+
+    // A pass remembered for another build, or by another browser version: the check runs (boot.js's own, for a build
+    // coi.js cannot tell apart; coi.js's, for a user agent it can).
+    for (const [what, edit] of [['build', (e) => ({ ...e, build: './lanes-0000000000000000_bg.wasm' })], ['agent', (e) => ({ ...e, agent: 'Lanes/0' })]]) {
+      await page.evaluate((value) => localStorage.setItem('lanes-worker-check', JSON.stringify(value)), edit(await remembered()));
+      const before = checks.length;
+      assert.equal((await load('ready')).workerCheck, 'ran', what);
+      assert.equal(checks.length, before + 1, `${what}: the check ran`);
+      assert.deepEqual(await remembered(), entry, `${what}: this build's pass is remembered again`);
+    }
+    other.assertNoPageErrors();
+  } finally {
+    await other.close();
+  }
+});
+
 test('a module worker that does not load: the single-threaded build, and the panel names the module worker', async () => {
   const { capability: found, row } = await failedWorkerCheck((route) => route.abort());
-  assert.deepEqual([found.build, found.missing, found.memoryMaxBytes], ['single-threaded', 'module-worker', MEMORY_MAX_BYTES]);
+  assert.deepEqual([found.build, found.missing, found.memoryMaxBytes, found.workerCheck], ['single-threaded', 'module-worker', MEMORY_MAX_BYTES, 'ran']);
   assert.match(found.detail, /\S/, 'what the browser said, or that the script did not load');
   assert.deepEqual([row.build, row.missing], ['single-threaded', 'module-worker']);
   assert.ok(row.text.includes(found.detail), row.text);
@@ -412,6 +481,7 @@ test('a module worker that cannot start a nested one: the single-threaded build,
     missing: 'nested-worker',
     detail: 'TypeError: lanes test: no nested workers here',
     memoryMaxBytes: MEMORY_MAX_BYTES,
+    workerCheck: 'ran',
   });
   assert.deepEqual([row.build, row.missing], ['single-threaded', 'nested-worker']);
   assert.ok(row.text.includes('TypeError: lanes test: no nested workers here'), row.text);
@@ -426,6 +496,7 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
       missing: 'worker-timeout',
       detail: `the ${stage} worker did not answer within 5000 ms`,
       memoryMaxBytes: MEMORY_MAX_BYTES,
+      workerCheck: 'ran',
     }, stage);
     assert.deepEqual([row.build, row.missing], ['single-threaded', 'worker-timeout'], stage);
     assert.match(row.text, /did not answer/, stage);
@@ -433,7 +504,7 @@ test('a worker check that gets no answer in time (5 s): worker-timeout with the 
   }
 });
 
-test('the page comes in two parts: the first paint (the CPU experiment) without the lessons, the I/O lab, the presets and the history, which load as it mounts', async () => {
+test('the page comes in two parts: the first paint (the CPU experiment) without the lessons, the I/O lab, the presets and the history, which a URL that shows one of them loads at once', async () => {
   // The threaded build (a server with the isolation headers) and st/ (no headers, no isolation service worker).
   for (const [headers, query, dir] of [[undefined, '', '/'], [{}, 'coi=0&', '/st/']]) {
     const server = await serveStatic(undefined, headers);
@@ -462,6 +533,42 @@ test('the page comes in two parts: the first paint (the CPU experiment) without 
       await browser.close();
       await server.close();
     }
+  }
+});
+
+test('on `/` the later part waits for the pool: fetched once the pool has settled, or as soon as the user shows one of its tabs', async () => {
+  const partStarts = (page) =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => /\/split_[^/]*\.wasm$/.test(new URL(entry.name).pathname))
+        .map((entry) => entry.startTime),
+    );
+  // No service worker: the compute worker's script request is the page's own, which the test can hold back.
+  const browser = await openBrowser({ serviceWorkers: 'block' });
+  try {
+    const { page } = browser;
+    await page.goto(`${isolated.server.url}/`);
+    await poolState(page);
+    await page.getByTestId('tab-io').waitFor();
+    const [ready] = await page.evaluate(() => performance.getEntriesByName('lanes-pool-ready').map((mark) => mark.startTime));
+    const starts = await partStarts(page);
+    assert.equal(starts.length, 1, `one later part: ${starts}`);
+    assert.ok(starts[0] >= ready, `fetched at ${starts[0]} ms, after the pool was ready at ${ready} ms`);
+
+    // A compute worker that never answers keeps the pool starting: the part is not fetched until a tab needs it.
+    await page.route(/\/compute-worker\.js(\?|$)/, serveInstead(() => '// never answers\n'));
+    await page.goto(`${isolated.server.url}/`);
+    await page.getByTestId('run-button').waitFor();
+    assert.equal(await page.getByTestId('pool-state').getAttribute('data-state'), 'starting');
+    assert.deepEqual(await partStarts(page), [], 'no part while the pool starts and the CPU tab is shown');
+    await page.getByTestId('tab-io').click();
+    await page.getByTestId('io-run').waitFor({ timeout: 30_000 });
+    assert.equal((await partStarts(page)).length, 1, 'showing the I/O tab fetched the part');
+    assert.equal(await page.getByTestId('pool-state').getAttribute('data-state'), 'starting', 'the pool was still starting');
+    browser.assertNoPageErrors();
+  } finally {
+    await browser.close();
   }
 });
 
