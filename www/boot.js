@@ -18,7 +18,14 @@
 // The first one missing loads the single-threaded build from st/ instead; so does a threaded build that fails to
 // start. What was found is left in `window.lanesCapability = { build, missing, detail, memoryMaxBytes, workerCheck }`
 // for the environment panel (src/page/context.rs reads it) before either build is instantiated.
-import { checkWorkers, forgetPass, message, rememberPass, rememberedPass } from './worker-check.js';
+// A namespace: an older cached worker-check.js (its name has no hash) lacks the functions that remember a pass, and a
+// named import of them would stop this script; without them the check simply runs on every load.
+import * as check from './worker-check.js';
+
+const { checkWorkers, message } = check;
+const rememberedPass = check.rememberedPass ?? (() => false);
+const rememberPass = check.rememberPass ?? (() => {});
+const forgetPass = check.forgetPass ?? (() => {});
 
 const BUILD = /*@BUILD@*/ null;
 const PAGE_BYTES = 65536;
@@ -126,12 +133,13 @@ function startComputeWorker() {
   const script = new URL('./compute-worker.js', import.meta.url);
   script.search = `?module=${encodeURIComponent(compute.js)}`;
   try {
+    const startedMs = performance.timeOrigin + performance.now();
     const worker = new Worker(script, { type: 'module', name: 'lanes-compute' });
     worker.onerror = (event) => {
       event.preventDefault();
       compute.workerError = event.message || 'the compute worker script did not load';
     };
-    compute.workerStartedMs = performance.timeOrigin + performance.now();
+    compute.workerStartedMs = startedMs;
     compute.worker = worker;
   } catch {
     // The bridge starts its own and reports why it could not.

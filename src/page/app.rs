@@ -31,7 +31,6 @@ pub fn App() -> impl IntoView {
     provide_context(lab);
     start_pool(lab);
     lab.runs.set_calibrating(true);
-    crate::page::calibrate::start(lab);
     spawn_local(async move {
         lab.lab_endpoint.set(match crate::page::lab::start().await {
             Ok(()) => ServiceState::Ready,
@@ -60,6 +59,24 @@ pub fn App() -> impl IntoView {
             later_wanted.set(true);
         }
     });
+    // The start-up calibration also waits for them once they are wanted (on `/`, from the moment the pool settles,
+    // which is when the calibration would start): compiling and instantiating them would compete with its probes
+    // for the cores. Bounded: a part still downloading LATER_TABS_WAIT after it was wanted (a slow network) holds
+    // the calibration back no longer.
+    let later_settled = RwSignal::new(false);
+    Effect::new(move |_| {
+        if later_tabs_state.get() != LaterTabsState::Loading {
+            later_settled.set(true);
+        }
+    });
+    let wait_started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if later_wanted.get() && !wait_started.get_value() {
+            wait_started.set_value(true);
+            set_timeout(move || later_settled.set(true), LATER_TABS_WAIT);
+        }
+    });
+    crate::page::calibrate::start(lab, later_settled.into());
 
     view! {
         <header class="masthead">
@@ -121,6 +138,9 @@ pub fn App() -> impl IntoView {
         </main>
     }
 }
+
+/// How long the start-up calibration waits for the later tabs' module once it is wanted (see `App`).
+const LATER_TABS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What the tabs that are not shown first need from the URL.
 #[derive(Clone)]

@@ -254,7 +254,8 @@ fn spawn_worker(script: &str) -> Result<Worker, WorkerError> {
 /// `lanesCompute.js`, started as the page's module is instantiated, so that its start overlaps the mount instead of
 /// following it; issue 15, P9b), with when it was started. Taken once: a later start spawns its own. `None` where
 /// boot.js started none (the tests' pages), or where its script failed before it was taken (boot.js keeps the error
-/// in `lanesCompute.workerError`): that worker is let go, and the caller starts one of its own.
+/// in `lanesCompute.workerError`): that worker is let go, and the caller starts one of its own. An error that
+/// arrives after it was taken is the bridge's, as for a worker it started (the start fails with it).
 fn take_started_worker() -> Option<(Worker, f64)> {
     let compute = crate::js::global_object("lanesCompute")?;
     let worker = crate::js::field(&compute, "worker")?.dyn_into::<Worker>().ok()?;
@@ -400,7 +401,10 @@ impl ComputeBridge {
         let page_worker = options.allow_fallback && options.script == StartOptions::default().script;
         let (worker, requested_ms) = match page_worker.then(take_started_worker).flatten() {
             Some(started) => started,
-            None => (spawn_worker(&script_for(&first_js))?, now_ms()),
+            None => {
+                let requested_ms = now_ms();
+                (spawn_worker(&script_for(&first_js))?, requested_ms)
+            }
         };
 
         let pending: Pending = Rc::default();

@@ -25,13 +25,14 @@ pub const BOUND_MS: f64 = 10_000.0;
 /// How often a probe that a Stop cut short (the user stopped a run queued beside it) is tried again.
 const RETRIES: u32 = 2;
 
-/// Calibrates once, as soon as the compute worker has settled (ready, worker only, or unavailable), and sets
+/// Calibrates once, as soon as the compute worker has settled (ready, worker only, or unavailable) and `ready` is
+/// true (the page's later module is in, or waited for long enough: see `page::app`), and sets
 /// [`Lab::calibration`]; it is always set in the end, with [`Calibration::failure`] saying what is missing.
 /// Call once, from the component that owns the [`Lab`].
-pub fn start(lab: Lab) {
+pub fn start(lab: Lab, ready: Signal<bool>) {
     let started = StoredValue::new(false);
     Effect::new(move |_| {
-        if lab.pool.get() == PoolState::Starting || started.get_value() {
+        if lab.pool.get() == PoolState::Starting || !ready.get() || started.get_value() {
             return;
         }
         started.set_value(true);

@@ -599,9 +599,10 @@ pub fn start_pool(lab: Lab) {
     });
 }
 
-/// After the page's pool failed to start: a worker check that boot.js remembered is forgotten
-/// (`lanesForgetWorkerCheck`, www/worker-check.js), so that the next load runs it again.
-fn forget_worker_check() {
+/// After the page's pool or `main-pool`'s threads failed to start: a worker check that boot.js remembered is
+/// forgotten (`lanesForgetWorkerCheck`, www/worker-check.js), so that the next load runs it again. (Also after a
+/// failure that has nothing to do with workers, such as a refused memory: the next load then checks once more.)
+pub fn forget_worker_check() {
     let forget = crate::js::field(&js_sys::global(), "lanesForgetWorkerCheck")
         .and_then(|forget| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(forget).ok());
     if let Some(forget) = forget {

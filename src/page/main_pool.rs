@@ -139,9 +139,11 @@ async fn start(threads: u32) -> Result<MainPoolStart, MainPoolError> {
     match select(pin!(started), pin!(sleep_ms(START_TIMEOUT_MS))).await {
         Either::Left((Ok(_), _)) => {}
         Either::Left((Err(error), _)) => {
+            crate::page::context::forget_worker_check();
             return Err(MainPoolError::StartFailed(crate::page::bridge::describe(&error)));
         }
         Either::Right(_) => {
+            crate::page::context::forget_worker_check();
             return Err(MainPoolError::StartFailed(format!(
                 "its {threads} threads did not start within {} s",
                 START_TIMEOUT_MS / 1_000

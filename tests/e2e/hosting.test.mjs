@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, useLab } from './support.mjs';
+import { DIST, assertFreezeMeasured, openBrowser, poolState, resultRows, serveStatic, tabsLoaded, useLab } from './support.mjs';
 
 /** Whether the page fetched a resource whose path ends with `suffix`. */
 const loaded = (page, suffix) =>
@@ -405,7 +405,7 @@ async function forgetWorkerCheck(page, origin) {
   await page.evaluate(() => localStorage.removeItem('lanes-worker-check'));
 }
 
-test('a worker check that passed is remembered: the next load of the build runs none and says so; a failed pool start, a new build and a new browser version run it again', async () => {
+test('a worker check that passed is remembered: the next load of the build runs none and says so; a failed pool start, a new build, a new browser version and a failed check run it again', async () => {
   // No service worker: the worker scripts' requests are the page's own, which the test sees and answers.
   const other = await openBrowser({ serviceWorkers: 'block' });
   try {
@@ -458,6 +458,13 @@ test('a worker check that passed is remembered: the next load of the build runs 
       assert.equal(checks.length, before + 1, `${what}: the check ran`);
       assert.deepEqual(await remembered(), entry, `${what}: this build's pass is remembered again`);
     }
+
+    // A check that fails forgets: with the pass remembered by another browser version, the check runs, and fails.
+    await page.evaluate((value) => localStorage.setItem('lanes-worker-check', JSON.stringify(value)), { ...entry, agent: 'Lanes/0' });
+    await page.route(WORKER_CHECK, (route) => route.abort());
+    const single = await load('unavailable');
+    assert.deepEqual([single.build, single.missing, single.workerCheck], ['single-threaded', 'module-worker', 'ran']);
+    assert.equal(await remembered(), null, 'the failed check forgot the pass');
     other.assertNoPageErrors();
   } finally {
     await other.close();
@@ -550,21 +557,25 @@ test('on `/` the later part waits for the pool: fetched once the pool has settle
     const { page } = browser;
     await page.goto(`${isolated.server.url}/`);
     await poolState(page);
-    await page.getByTestId('tab-io').waitFor();
+    await tabsLoaded(page);
     const [ready] = await page.evaluate(() => performance.getEntriesByName('lanes-pool-ready').map((mark) => mark.startTime));
     const starts = await partStarts(page);
     assert.equal(starts.length, 1, `one later part: ${starts}`);
     assert.ok(starts[0] >= ready, `fetched at ${starts[0]} ms, after the pool was ready at ${ready} ms`);
 
-    // A compute worker that never answers keeps the pool starting: the part is not fetched until a tab needs it.
+    // A compute worker that never answers keeps the pool starting (for the bridge's 15 s): the part is not fetched
+    // until a tab needs it.
     await page.route(/\/compute-worker\.js(\?|$)/, serveInstead(() => '// never answers\n'));
     await page.goto(`${isolated.server.url}/`);
     await page.getByTestId('run-button').waitFor();
     assert.equal(await page.getByTestId('pool-state').getAttribute('data-state'), 'starting');
-    assert.deepEqual(await partStarts(page), [], 'no part while the pool starts and the CPU tab is shown');
+    const clicked = await page.evaluate(() => performance.now());
     await page.getByTestId('tab-io').click();
-    await page.getByTestId('io-run').waitFor({ timeout: 30_000 });
-    assert.equal((await partStarts(page)).length, 1, 'showing the I/O tab fetched the part');
+    await page.getByTestId('io-run').waitFor({ timeout: 10_000 });
+    await tabsLoaded(page);
+    const fetched = await partStarts(page);
+    assert.equal(fetched.length, 1, `one later part: ${fetched}`);
+    assert.ok(fetched[0] >= clicked, `fetched at ${fetched[0]} ms, not before the click at ${clicked} ms`);
     assert.equal(await page.getByTestId('pool-state').getAttribute('data-state'), 'starting', 'the pool was still starting');
     browser.assertNoPageErrors();
   } finally {

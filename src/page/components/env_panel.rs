@@ -16,14 +16,14 @@ pub fn EnvPanel() -> impl IntoView {
     let pool_text = move || match lab.pool.get() {
         PoolState::Starting => "starting…".to_owned(),
         PoolState::Ready(info) => {
-            // The page's first pool's worker is started by boot.js as the page's module is instantiated, and is
-            // sent its module once the page has mounted and the compute module has compiled (boot.js downloads and
-            // compiles it as the page mounts): that wait is inside its first phase, said so.
+            // The page's first pool's worker is sent its module once the compute module has compiled (boot.js
+            // downloads and compiles it as the page mounts) and, where boot.js started that worker (as the page's
+            // module was instantiated), once the page has mounted: that wait is inside its first phase, said so.
             let posted_wait = info.posted_ms - info.requested_ms;
             let waited = if posted_wait >= 1.0 {
                 format!(
-                    ", of which {posted_wait:.0} ms before the page sent it its module (the page's own start, the \
-                     compute module's download and compile);"
+                    ", of which {posted_wait:.0} ms before the page could send it its module (the compute module's \
+                     download and compile, and the page's own start where boot.js started the worker);"
                 )
             } else {
                 ",".to_owned()
