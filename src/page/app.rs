@@ -63,20 +63,16 @@ pub fn App() -> impl IntoView {
     // which is when the calibration would start): compiling and instantiating them would compete with its probes
     // for the cores. Bounded: a part still downloading LATER_TABS_WAIT after it was wanted (a slow network) holds
     // the calibration back no longer.
-    let later_settled = RwSignal::new(false);
+    let waited_enough = RwSignal::new(false);
+    // `later_wanted` changes at most once (false to true), so this starts one timer at the most.
     Effect::new(move |_| {
-        if later_tabs_state.get() != LaterTabsState::Loading {
-            later_settled.set(true);
+        if later_wanted.get() {
+            set_timeout(move || waited_enough.set(true), LATER_TABS_WAIT);
         }
     });
-    let wait_started = StoredValue::new(false);
-    Effect::new(move |_| {
-        if later_wanted.get() && !wait_started.get_value() {
-            wait_started.set_value(true);
-            set_timeout(move || later_settled.set(true), LATER_TABS_WAIT);
-        }
-    });
-    crate::page::calibrate::start(lab, later_settled.into());
+    let later_settled =
+        Signal::derive(move || waited_enough.get() || later_tabs_state.get() != LaterTabsState::Loading);
+    crate::page::calibrate::start(lab, later_settled);
 
     view! {
         <header class="masthead">
