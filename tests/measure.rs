@@ -81,6 +81,7 @@ fn the_pool_size_changes_only_when_nothing_runs_and_a_pool_can_be_rebuilt() {
         threads: asked,
         requested_ms: 0.0,
         posted_ms: 0.5,
+        started_at_load: false,
         spawned_ms: 1.0,
         instantiated_ms: 2.0,
         pool_ready_ms: 3.0,

@@ -161,11 +161,14 @@ pub(in crate::page) fn describe(value: &JsValue) -> String {
 pub struct PoolInfo {
     /// Threads in the pool.
     pub threads: u32,
-    /// When the page asked for the worker.
+    /// When the worker was asked for: by boot.js, as the page loaded, where `started_at_load`; else by the bridge.
     pub requested_ms: f64,
     /// When the page posted it the compiled module (its init message): for the page's first pool, after the wait
-    /// for the compute module's compile, which boot.js starts as the page mounts; for a later pool, at once.
+    /// for the compute module's compile, which boot.js starts as the page mounts (and, for a worker boot.js started,
+    /// after the page's own start); for a later pool, at once.
     pub posted_ms: f64,
+    /// Whether this is the worker boot.js started as the page loaded (see `take_started_worker`).
+    pub started_at_load: bool,
     /// When the worker's script was running and had read the init message, which the page posts once the compute
     /// module has compiled (see [`ComputeBridge::start_with`]).
     pub spawned_ms: f64,
@@ -399,11 +402,11 @@ impl ComputeBridge {
             .unwrap_or_else(own_js_url);
         // The page's first pool takes the worker boot.js started on that JS, if it did (see `take_started_worker`).
         let page_worker = options.allow_fallback && options.script == StartOptions::default().script;
-        let (worker, requested_ms) = match page_worker.then(take_started_worker).flatten() {
-            Some(started) => started,
+        let (worker, requested_ms, started_at_load) = match page_worker.then(take_started_worker).flatten() {
+            Some((worker, started_ms)) => (worker, started_ms, true),
             None => {
                 let requested_ms = now_ms();
-                (spawn_worker(&script_for(&first_js))?, requested_ms)
+                (spawn_worker(&script_for(&first_js))?, requested_ms, false)
             }
         };
 
@@ -532,6 +535,7 @@ impl ComputeBridge {
                     threads,
                     requested_ms,
                     posted_ms,
+                    started_at_load,
                     spawned_ms,
                     instantiated_ms,
                     pool_ready_ms,

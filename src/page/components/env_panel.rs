@@ -17,22 +17,29 @@ pub fn EnvPanel() -> impl IntoView {
         PoolState::Starting => "starting…".to_owned(),
         PoolState::Ready(info) => {
             // The page's first pool's worker is sent its module once the compute module has compiled (boot.js
-            // downloads and compiles it as the page mounts) and, where boot.js started that worker (as the page's
-            // module was instantiated), once the page has mounted: that wait is inside its first phase, said so.
-            let posted_wait = info.posted_ms - info.requested_ms;
-            let waited = if posted_wait >= 1.0 {
-                format!(
-                    ", of which {posted_wait:.0} ms before the page could send it its module (the compute module's \
-                     download and compile, and the page's own start where boot.js started the worker);"
-                )
-            } else {
-                ",".to_owned()
+            // downloads and compiles it as the page mounts) and, where boot.js started that worker as the page
+            // loaded, once the page has mounted: that wait is inside its first phase, said so.
+            // The worker's clock and the page's can differ by a fraction of a millisecond: the wait is never said to
+            // be longer than the phase it is part of.
+            let first_phase = info.spawned_ms - info.requested_ms;
+            let posted_wait = (info.posted_ms - info.requested_ms).min(first_phase);
+            let waited = match (posted_wait >= 1.0, info.started_at_load) {
+                (false, _) => ",".to_owned(),
+                (true, true) => format!(
+                    ", started as the page loaded: {posted_wait:.0} ms of it before the page had mounted and the \
+                     compute module had compiled;"
+                ),
+                (true, false) => {
+                    format!(
+                        ", of which {posted_wait:.0} ms waiting for the compute module's download and compile;"
+                    )
+                }
             };
             format!(
                 "ready with {} thread{} (worker {:.0} ms{waited} wasm instance {:.0} ms, pool {:.0} ms)",
                 info.threads,
                 plural(info.threads),
-                info.spawned_ms - info.requested_ms,
+                first_phase,
                 info.instantiated_ms - info.spawned_ms,
                 info.pool_ready_ms - info.instantiated_ms,
             )
